@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Logger } from './logger.js';
+import type { MailConfig } from './platform-config.js';
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+}
+
+export interface Mailer {
+  /** Sends a message; resolves when the SMTP server accepted it or the outbox file is written. */
+  send(message: MailMessage): Promise<void>;
+}
+
+/**
+ * Creates a mailer: SMTP through nodemailer when `config.smtp` is set,
+ * otherwise one `.eml` file per message in the outbox folder.
+ */
+export function createMailer(config: MailConfig, logger: Logger): Mailer {
+  if (config.smtp) {
+    const transport = nodemailer.createTransport({
+      host: config.smtp.host,
+      port: config.smtp.port,
+      secure: config.smtp.secure,
+      auth: config.smtp.user ? { user: config.smtp.user, pass: config.smtp.password ?? '' } : undefined,
+    });
+    return {
+      async send(message) {
+        const info = await transport.sendMail({ from: config.from, ...message });
+        logger.info({ messageId: info.messageId }, 'mail sent over SMTP');
+      },
+    };
+  }
+
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    async send(message) {
+      const info = await transport.sendMail({ from: config.from, ...message });
+      await mkdir(config.outboxDir, { recursive: true, mode: 0o700 });
+      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}.eml`;
+      const file = path.join(config.outboxDir, name);
+      // The message may contain a one-time link, so only the owner may read it.
+      await writeFile(file, info.message as Buffer, { mode: 0o600 });
+      logger.info({ file }, 'mail written to outbox');
+    },
+  };
+}
