@@ -1,0 +1,121 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { dataPaths, registrationOrigin, type PlatformConfig, type PostgresServerConfig, type SmtpConfig } from '@esm/common';
+
+/** The repository root, three levels above this compiled file (services/platform/dist). */
+export const PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+type Environment = Record<string, string | undefined>;
+
+/**
+ * Resolves the platform configuration from environment variables. Every
+ * setting has a default that runs the whole platform on one machine with
+ * the embedded PostgreSQL server; the README lists the variables.
+ */
+export function resolvePlatformConfig(env: Environment = process.env): PlatformConfig {
+  const dataDir = path.resolve(env.ESM_DATA_DIR ?? path.join(PROJECT_DIR, 'data'));
+  const secretsDir = path.join(dataDir, 'secrets');
+  const baseDomain = (env.ESM_BASE_DOMAIN ?? 'esm.localhost').toLowerCase();
+  const httpsPort = readPort(env, 'ESM_HTTPS_PORT', 8443);
+  const externalServers = env.ESM_POSTGRES_SERVERS ? readExternalServers(env.ESM_POSTGRES_SERVERS) : [];
+  const embedded = externalServers.length === 0;
+  const embeddedPort = readPort(env, 'ESM_POSTGRES_PORT', 8432);
+  const partial = { dataDir, secretsDir };
+
+  const config: PlatformConfig = {
+    dataDir,
+    secretsDir,
+    baseDomain,
+    mainSiteUrl: '',
+    bindHost: env.ESM_BIND_HOST ?? '127.0.0.1',
+    ports: {
+      https: httpsPort,
+      http: readPort(env, 'ESM_HTTP_PORT', 8080),
+      admin: readPort(env, 'ESM_ADMIN_PORT', 8600),
+      registration: readPort(env, 'ESM_REGISTRATION_PORT', 8601),
+      defaultBackend: readPort(env, 'ESM_DEFAULT_BACKEND_PORT', 8602),
+      tenantRange: readPortRange(env.ESM_TENANT_PORTS ?? '8700-8999'),
+      embeddedPostgres: embeddedPort,
+    },
+    publicHttpsPort: readPort(env, 'ESM_PUBLIC_HTTPS_PORT', httpsPort),
+    postgres: {
+      embedded,
+      servers: embedded
+        ? [
+            {
+              id: 'embedded',
+              host: '127.0.0.1',
+              port: embeddedPort,
+              user: 'postgres',
+              passwordFile: dataPaths(partial).embeddedPostgresPasswordFile,
+              database: 'postgres',
+            },
+          ]
+        : externalServers,
+    },
+    mail: {
+      from: env.ESM_MAIL_FROM ?? `ESM <no-reply@${baseDomain}>`,
+      outboxDir: path.resolve(env.ESM_OUTBOX_DIR ?? path.join(dataDir, 'outbox')),
+      smtp: env.ESM_SMTP_URL ? parseSmtpUrl(env.ESM_SMTP_URL) : undefined,
+    },
+    wakeTimeoutMs: readNumber(env, 'ESM_WAKE_TIMEOUT_MS', 30_000),
+    deploymentTokenTtlMs: readNumber(env, 'ESM_DEPLOYMENT_TOKEN_TTL_MS', 24 * 60 * 60 * 1000),
+  };
+  config.mainSiteUrl = env.ESM_MAIN_SITE_URL ?? `${registrationOrigin(config)}/`;
+  return config;
+}
+
+function readNumber(env: Environment, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got "${raw}"`);
+  return value;
+}
+
+function readPort(env: Environment, name: string, fallback: number): number {
+  const port = readNumber(env, name, fallback);
+  if (port < 1 || port > 65535) throw new Error(`${name} must be a port between 1 and 65535, got ${port}`);
+  return port;
+}
+
+function readPortRange(raw: string): [number, number] {
+  const match = /^(\d+)-(\d+)$/.exec(raw);
+  const from = Number(match?.[1]);
+  const to = Number(match?.[2]);
+  if (!match || from < 1 || to > 65535 || from > to) {
+    throw new Error(`ESM_TENANT_PORTS must be a range such as 8700-8999, got "${raw}"`);
+  }
+  return [from, to];
+}
+
+/**
+ * Reads the external PostgreSQL servers from a JSON file: an array of
+ * `{ id, host, port, user, passwordFile, database? }`. Passwords stay in
+ * their own files so that the resolved configuration holds no secret.
+ */
+function readExternalServers(file: string): PostgresServerConfig[] {
+  const servers = JSON.parse(readFileSync(file, 'utf8')) as Partial<PostgresServerConfig>[];
+  if (!Array.isArray(servers) || servers.length === 0) throw new Error(`${file} must list at least one PostgreSQL server`);
+  return servers.map((server, index) => {
+    if (!server.id || !server.host || !server.port || !server.user || !server.passwordFile) {
+      throw new Error(`${file}: server ${index + 1} needs id, host, port, user and passwordFile`);
+    }
+    const passwordFile = path.resolve(path.dirname(file), server.passwordFile);
+    if (!existsSync(passwordFile)) throw new Error(`${file}: password file of server "${server.id}" does not exist`);
+    return { id: server.id, host: server.host, port: server.port, user: server.user, passwordFile, database: server.database ?? 'postgres' };
+  });
+}
+
+function parseSmtpUrl(raw: string): SmtpConfig {
+  const url = new URL(raw);
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new Error('ESM_SMTP_URL must start with smtp:// or smtps://');
+  return {
+    host: url.hostname,
+    port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587,
+    secure: url.protocol === 'smtps:',
+    user: url.username ? decodeURIComponent(url.username) : undefined,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+  };
+}
