@@ -23,8 +23,6 @@ export function createHttpService(options: HttpServiceOptions): FastifyInstance 
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     genReqId: () => randomUUID(),
-    requestIdLogLabel: 'requestId',
-    disableRequestLogging: false,
     trustProxy: options.trustProxy ? '127.0.0.1' : false,
     ...options.fastify,
   });

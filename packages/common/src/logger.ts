@@ -16,7 +16,6 @@ export const REDACTED_PATHS = [
   '*.accessToken',
   'deploymentToken',
   '*.deploymentToken',
-  'code',
   'body.code',
   'secret',
   '*.secret',

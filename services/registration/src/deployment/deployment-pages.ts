@@ -1,0 +1,106 @@
+import { formatText, isTenantNameWellFormed, tenantOrigin, type PlatformConfig } from '@esm/common';
+import type { DeploymentStatus } from '../admin-api.js';
+import { REGISTRATION_ERRORS } from '../errors.js';
+import { html, rawHtml, type SafeHtml } from '../pages/html.js';
+import { localHref, renderPage, type PageContext } from '../pages/layout.js';
+import { DEPLOYMENT_STEPS, type StepStatus } from '../pages/texts.js';
+import { CSRF_FIELD } from '../security.js';
+
+/** Renders the page that lets the contact start the deployment a token allows. */
+export function renderDeployPage(context: PageContext, details: { token: string; csrfToken: string }): string {
+  const { texts } = context;
+  const main = html`<h1>${texts.deployTitle}</h1>
+<p>${texts.deployText}</p>
+<form method="post" action="${localHref('/deploy', context.locale)}">
+<input type="hidden" name="${CSRF_FIELD}" value="${details.csrfToken}">
+<input type="hidden" name="token" value="${details.token}">
+<button type="submit">${texts.deployButton}</button>
+</form>`;
+  return renderPage(context, { title: texts.deployTitle, main });
+}
+
+/**
+ * Polls the status route every 500 ms and updates the step list. When the
+ * deployment has finished or failed, it reloads the page so that the server
+ * renders the final state. It reads its URL and labels from the list's data
+ * attributes, so the script text is the same on every page.
+ */
+const PROGRESS_SCRIPT = `(() => {
+  const list = document.getElementById('steps');
+  if (!list) return;
+  const labels = JSON.parse(list.dataset.labels || '{}');
+  const poll = async () => {
+    try {
+      const response = await fetch(list.dataset.statusUrl, { headers: { accept: 'application/json' }, cache: 'no-store' });
+      if (response.ok) {
+        const progress = await response.json();
+        if (progress.finished || progress.failed) { location.reload(); return; }
+        for (const item of list.querySelectorAll('li[data-step]')) {
+          const entry = progress.steps.find((s) => s.step === item.dataset.step);
+          const status = entry ? entry.status : 'pending';
+          const label = item.querySelector('[data-status]');
+          label.textContent = labels[status] || status;
+          label.className = 'status status-' + status;
+        }
+      }
+    } catch {
+      // A failed poll is retried at the next tick, e.g. while the network recovers.
+    }
+    setTimeout(poll, 500);
+  };
+  setTimeout(poll, 500);
+})();`;
+
+function stepStatus(status: DeploymentStatus, step: (typeof DEPLOYMENT_STEPS)[number]): StepStatus {
+  return status.steps.find((entry) => entry.step === step)?.status ?? 'pending';
+}
+
+function renderSteps(context: PageContext, status: DeploymentStatus): SafeHtml {
+  const { texts } = context;
+  const statusUrl = `/deployments/${status.deploymentId}/status.json`;
+  const items = DEPLOYMENT_STEPS.map((step) => {
+    const current = stepStatus(status, step);
+    return html`<li data-step="${step}"><span>${texts.steps[step]}</span> <span class="status status-${current}" data-status>${texts.statuses[current]}</span></li>`;
+  });
+  return html`<ol id="steps" class="steps" aria-live="polite" data-status-url="${statusUrl}" data-labels="${JSON.stringify(texts.statuses)}">
+${items}
+</ol>`;
+}
+
+function renderOutcome(context: PageContext, config: PlatformConfig, status: DeploymentStatus): SafeHtml {
+  const { texts, locale } = context;
+  if (status.failed) {
+    const error = REGISTRATION_ERRORS.deploymentFailed;
+    return html`<div role="alert">
+<p>${error.message[locale]}</p>
+<dl class="ids">
+<dt>${texts.errorCode}</dt><dd>${error.code}</dd>
+<dt>${texts.requestId}</dt><dd>${context.requestId}</dd>
+</dl>
+</div>`;
+  }
+  // The address is built here from the validated name rather than taken from admin's reply.
+  const address = isTenantNameWellFormed(status.tenantName) ? tenantOrigin(config, status.tenantName) : undefined;
+  return html`<div role="status">
+<p>${texts.finishedText}</p>
+${address ? html`<p>${texts.finishedAddress}: <a href="${address}">${address}</a></p>` : undefined}
+</div>`;
+}
+
+/**
+ * Renders the deployment's progress. While it runs, an inline script polls
+ * for updates, and without JavaScript a refresh every two seconds does.
+ */
+export function renderProgressPage(context: PageContext, config: PlatformConfig, status: DeploymentStatus): string {
+  const { texts } = context;
+  const running = !status.finished && !status.failed;
+  const title = formatText(status.finished && !status.failed ? texts.finishedTitle : texts.progressTitle, { tenantName: status.tenantName });
+  // <noscript> keeps browsers that run the script from also reloading every two seconds.
+  const head = running ? html`<noscript><meta http-equiv="refresh" content="2"></noscript>` : undefined;
+  const main = html`<h1>${title}</h1>
+${running ? html`<p>${texts.progressText}</p>` : undefined}
+${renderSteps(context, status)}
+${running ? undefined : renderOutcome(context, config, status)}
+${running ? html`<script nonce="${context.nonce}">${rawHtml(PROGRESS_SCRIPT)}</script>` : undefined}`;
+  return renderPage(context, { title, main, ...(head ? { head } : {}) });
+}

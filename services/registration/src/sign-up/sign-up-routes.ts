@@ -1,0 +1,70 @@
+import { AppError, type AdminClient, type Mailer, type PlatformConfig } from '@esm/common';
+import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import { createRegistration, type RegistrationInput } from '../admin-api.js';
+import { REGISTRATION_ERRORS } from '../errors.js';
+import { pageContext, sendPage } from '../pages/layout.js';
+import { createFormToken, formRateLimit, type RateLimitOptions } from '../security.js';
+import { composeRegistrationMail } from './registration-mail.js';
+import { EMPTY_REGISTRATION_INPUT, renderCheckEmailPage, renderSignUpPage } from './sign-up-page.js';
+
+export interface SignUpDependencies {
+  config: PlatformConfig;
+  admin: AdminClient;
+  mailer: Mailer;
+  rateLimit: RateLimitOptions;
+  formProtection: preHandlerHookHandler[];
+}
+
+/** Reads the form fields; a missing or repeated field counts as empty, so admin reports it. */
+function readRegistrationInput(body: unknown): RegistrationInput {
+  const fields = (body ?? {}) as Record<string, unknown>;
+  const read = (name: keyof RegistrationInput) => (typeof fields[name] === 'string' ? (fields[name] as string).trim() : '');
+  return {
+    organisation: read('organisation'),
+    tenantName: read('tenantName'),
+    contactEmail: read('contactEmail'),
+    contactMobile: read('contactMobile'),
+  };
+}
+
+/** Registers `GET /` (the sign-up form) and `POST /` (registration through admin and the e-mail). */
+export function registerSignUpRoutes(app: FastifyInstance, deps: SignUpDependencies): void {
+  const baseDomain = deps.config.baseDomain;
+
+  app.get('/', async (request, reply) => {
+    const page = renderSignUpPage(pageContext(request), {
+      values: EMPTY_REGISTRATION_INPUT,
+      problems: [],
+      csrfToken: createFormToken(reply),
+      baseDomain,
+    });
+    return sendPage(reply, 200, page);
+  });
+
+  app.post('/', { preHandler: deps.formProtection, config: formRateLimit(deps.rateLimit) }, async (request: FastifyRequest, reply) => {
+    const context = pageContext(request);
+    const input = readRegistrationInput(request.body);
+    const result = await createRegistration(deps.admin, input, context.locale);
+
+    if (result.kind === 'invalid') {
+      request.log.info({ fields: result.fields.map((f) => `${f.field}:${f.code}`) }, 'registration rejected by admin');
+      const page = renderSignUpPage(context, { values: input, problems: result.fields, csrfToken: createFormToken(reply), baseDomain });
+      return sendPage(reply, REGISTRATION_ERRORS.formInvalid.status, page);
+    }
+
+    const { registration } = result;
+    request.log.info({ tenantName: registration.tenantName }, 'tenant registered');
+    const mail = composeRegistrationMail(deps.config, input, registration, context.locale);
+    try {
+      await deps.mailer.send(mail);
+    } catch (error) {
+      throw new AppError(REGISTRATION_ERRORS.mailFailed, { detail: `deployment link e-mail for ${registration.tenantName} failed`, cause: error });
+    }
+    const page = renderCheckEmailPage(context, {
+      tenantName: registration.tenantName,
+      contactEmail: input.contactEmail,
+      expiresAt: registration.expiresAt,
+    });
+    return sendPage(reply, 200, page);
+  });
+}
