@@ -1,0 +1,108 @@
+import { createHttpService, createLogger, type Logger, type PlatformConfig } from '@esm/common';
+import type { AdminContext } from './admin-context.js';
+import { loadCallerDigests, registerCallerAuthentication } from './auth/caller-auth.js';
+import { assertInternalBindHost } from './bind-host.js';
+import { TenantLocks } from './lifecycle/tenant-locks.js';
+import { LocalOrchestrator, type LocalOrchestratorOptions } from './orchestrator/local-orchestrator.js';
+import type { Orchestrator } from './orchestrator/orchestrator.js';
+import { readProvisioningServers } from './provisioning/provisioning-servers.js';
+import { restrictServerDatabases } from './provisioning/tenant-database.js';
+import { failInterruptedDeployments } from './registry/deployment-store.js';
+import { DEFAULT_REGISTRY_DATABASE, openRegistry } from './registry/registry-database.js';
+import { listTenantNamesInState } from './registry/tenant-store.js';
+import { registerDefaultBackendRoutes } from './routes/default-backend-routes.js';
+import { registerAdminErrorHandler } from './routes/error-handler.js';
+import { registerGatewayRoutes } from './routes/gateway-routes.js';
+import { registerOperatorRoutes } from './routes/operator-routes.js';
+import { registerRegistrationRoutes } from './routes/registration-routes.js';
+
+export interface StartAdminOptions {
+  logger?: Logger;
+  /** Name of the registry database on the first server (default `esm_platform`); tests use their own. */
+  registryDatabase?: string;
+  /** Port to listen on instead of `config.ports.admin`; 0 picks a free one. */
+  port?: number;
+  /** An orchestrator to use instead of the local one. */
+  orchestrator?: Orchestrator;
+  /** Options of the local orchestrator, e.g. a test's tenant script or shorter restart delays. */
+  localOrchestrator?: Omit<LocalOrchestratorOptions, 'config' | 'logger'>;
+}
+
+/** A running admin service. */
+export interface RunningAdmin {
+  port: number;
+  orchestrator: Orchestrator;
+  /** Settles once the tenants that were active at start have been started again (or failed to). */
+  restored: Promise<void>;
+  /** Stops listening, waits for running deployments, stops every tenant process and closes the registry. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts admin: checks that the bind host is internal, opens and migrates
+ * the registry on the first PostgreSQL server, loads the callers'
+ * credentials, listens, and starts the tenants that were active again.
+ */
+export async function startAdmin(config: PlatformConfig, options: StartAdminOptions = {}): Promise<RunningAdmin> {
+  assertInternalBindHost(config.bindHost);
+  const logger = options.logger ?? createLogger('admin');
+  const servers = await readProvisioningServers(config);
+  const [registryServer] = servers;
+  if (!registryServer) throw new Error('no PostgreSQL server is configured in postgres.servers');
+  // The platform owns the embedded server, so tenant roles are shut out of its own databases.
+  if (config.postgres.embedded) await restrictServerDatabases(registryServer);
+
+  const registry = await openRegistry(registryServer, options.registryDatabase ?? DEFAULT_REGISTRY_DATABASE, logger);
+  const orchestrator = options.orchestrator ?? new LocalOrchestrator({ config, logger, ...options.localOrchestrator });
+  const context: AdminContext = { config, registry, servers, orchestrator, locks: new TenantLocks(), logger, backgroundWork: new Set() };
+
+  const app = createHttpService({ logger });
+  try {
+    const digests = await loadCallerDigests(config);
+    const interrupted = await failInterruptedDeployments(registry);
+    if (interrupted.length > 0) logger.warn({ tenants: interrupted }, 'interrupted deployments marked failed');
+
+    registerCallerAuthentication(app, digests);
+    // An encapsulated scope may replace the shared error handler without
+    // Fastify's override warning; the root keeps it for health checks and 404s.
+    await app.register(async (scope) => {
+      registerAdminErrorHandler(scope);
+      registerGatewayRoutes(scope, context);
+      registerDefaultBackendRoutes(scope, context);
+      registerRegistrationRoutes(scope, context);
+      registerOperatorRoutes(scope, context);
+    });
+    await app.listen({ host: config.bindHost, port: options.port ?? config.ports.admin });
+  } catch (error) {
+    await app.close();
+    await registry.end();
+    throw error;
+  }
+
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.ports.admin;
+  logger.info({ host: config.bindHost, port }, 'admin listening');
+
+  const close = async () => {
+    await app.close();
+    await Promise.allSettled([...context.backgroundWork]);
+    await orchestrator.stopAll();
+    await registry.end();
+    logger.info('admin stopped');
+  };
+  return { port, orchestrator, restored: restoreActiveTenants(context), close };
+}
+
+/** Starts the processes of the tenants that are active in the registry, e.g. after a restart of admin. */
+async function restoreActiveTenants(context: AdminContext): Promise<void> {
+  const names = await listTenantNamesInState(context.registry, 'active');
+  await Promise.all(
+    names.map((name) =>
+      context.locks.run(name, () => context.orchestrator.start(name)).catch((error: unknown) => {
+        // NOTE: there is no retry here; the tenant stays down until the default
+        // backend wakes it on the next request or the operator runs `esmctl start`.
+        context.logger.error({ tenant: name, err: error }, 'active tenant could not be started');
+      }),
+    ),
+  );
+}

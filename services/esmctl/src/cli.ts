@@ -1,0 +1,106 @@
+import { Command, CommanderError } from 'commander';
+import { AppError } from '@esm/common';
+import { connectToAdmin, type AdminConnection } from './admin-connection.js';
+import { ESMCTL_ERRORS } from './errors.js';
+import { formatTenantDetail, formatTenantList, type TenantDetail, type TenantSummary } from './output.js';
+
+/** Output streams of esmctl: results go to `stdout`, progress and errors to `stderr`. */
+export interface CliOutput {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+/** An error reply from admin: `{ error: { code, message } }`. */
+class AdminReplyError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+// Deployments provision a database and wait for the tenant's health check.
+const TRANSITION_TIMEOUT_MS = { deploy: 300_000, start: 120_000, stop: 60_000, archive: 60_000 };
+const TRANSITION_PROGRESS = { deploy: 'Deploying', start: 'Starting', stop: 'Stopping', archive: 'Archiving' };
+
+/**
+ * Runs esmctl with the given arguments (without `node` and the script) and
+ * returns the exit code: 0 on success, 1 on any error, after writing one
+ * line `esmctl: CODE: message` to stderr.
+ */
+export async function runCli(args: string[], output: CliOutput, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const program = buildProgram(output, env);
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
+    output.stderr(`esmctl: ${describeError(error)}\n`);
+    return 1;
+  }
+}
+
+function buildProgram(output: CliOutput, env: NodeJS.ProcessEnv): Command {
+  const program = new Command('esmctl')
+    .description('Operate the tenants of an ESM platform through its admin service.')
+    .option('--json', 'print the raw JSON reply from admin instead of text')
+    .exitOverride()
+    .configureOutput({ writeOut: output.stdout, writeErr: output.stderr });
+  const json = () => program.opts<{ json?: boolean }>().json === true;
+  const call = async <T>(method: string, path: string, timeoutMs?: number): Promise<T> =>
+    requestAdmin<T>(await connectToAdmin(env), method, path, timeoutMs);
+
+  program
+    .command('list')
+    .description('list every tenant with its state and database server')
+    .action(async () => {
+      const reply = await call<{ tenants: TenantSummary[] }>('GET', '/v1/tenants');
+      output.stdout((json() ? JSON.stringify(reply, null, 2) : formatTenantList(reply.tenants)) + '\n');
+    });
+
+  program
+    .command('show <name>')
+    .description("show one tenant's details and state history")
+    .action(async (name: string) => {
+      const tenant = await call<TenantDetail>('GET', `/v1/tenants/${encodeURIComponent(name)}`);
+      output.stdout((json() ? JSON.stringify(tenant, null, 2) : formatTenantDetail(tenant)) + '\n');
+    });
+
+  const descriptions = {
+    deploy: 'deploy a registered tenant, or resume its failed deployment, and wait until it is active',
+    stop: 'stop an active tenant (it becomes inactive)',
+    start: 'start an inactive tenant and wait until it answers',
+    archive: 'stop a tenant for good (it becomes archived)',
+  };
+  for (const action of ['deploy', 'stop', 'start', 'archive'] as const) {
+    program
+      .command(`${action} <name>`)
+      .description(descriptions[action])
+      .action(async (name: string) => {
+        output.stderr(`${TRANSITION_PROGRESS[action]} ${name}...\n`);
+        const path = `/v1/tenants/${encodeURIComponent(name)}/${action}`;
+        const tenant = await call<TenantDetail>('POST', path, TRANSITION_TIMEOUT_MS[action]);
+        output.stdout(json() ? JSON.stringify(tenant, null, 2) + '\n' : `${tenant.name} is ${tenant.state}\n`);
+      });
+  }
+  return program;
+}
+
+async function requestAdmin<T>(connection: AdminConnection, method: string, path: string, timeoutMs?: number): Promise<T> {
+  let response;
+  try {
+    response = await connection.client.request<T | { error?: { code?: string; message?: string } }>(method, path, undefined, { timeoutMs });
+  } catch (error) {
+    throw new AppError(ESMCTL_ERRORS.adminUnreachable, { values: { url: connection.baseUrl }, cause: error });
+  }
+  if (response.status >= 200 && response.status < 300) return response.body as T;
+  const problem = (response.body as { error?: { code?: string; message?: string } } | undefined)?.error;
+  throw new AdminReplyError(problem?.code ?? `HTTP_${response.status}`, problem?.message ?? `admin responded with status ${response.status}`);
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof AdminReplyError) return `${error.code}: ${error.message}`;
+  if (error instanceof AppError) return `${error.code}: ${error.userMessage('en')}`;
+  return `ESMCTL_FAILED: ${error instanceof Error ? error.message : String(error)}`;
+}

@@ -1,0 +1,24 @@
+import { defineError } from '@esm/common';
+
+/**
+ * The errors esmctl reports itself, before or instead of a reply from
+ * admin. esmctl prints only the code and the English message; the HTTP
+ * status is kept for the shared error registry.
+ */
+export const ESMCTL_ERRORS = {
+  /** Neither ESM_PLATFORM_CONFIG nor the data folder leads to a platform configuration. */
+  configNotFound: defineError('ESMCTL_CONFIG_NOT_FOUND', 500, {
+    en: 'No platform configuration at {file}. Start the platform with npm start, or set ESM_PLATFORM_CONFIG or ESM_DATA_DIR.',
+    sv: 'Ingen plattformskonfiguration finns i {file}. Starta plattformen med npm start, eller ange ESM_PLATFORM_CONFIG eller ESM_DATA_DIR.',
+  }),
+  /** The cli credential file is missing or not readable by this user. */
+  credentialUnreadable: defineError('ESMCTL_CREDENTIAL_UNREADABLE', 500, {
+    en: 'The cli credential {file} could not be read. Run esmctl as the user that runs the platform.',
+    sv: 'Inloggningsuppgiften för cli ({file}) kunde inte läsas. Kör esmctl som den användare som kör plattformen.',
+  }),
+  /** admin did not respond, because it is not running or is on another address. */
+  adminUnreachable: defineError('ESMCTL_ADMIN_UNREACHABLE', 503, {
+    en: 'admin at {url} did not respond. Check that the platform is running.',
+    sv: 'admin på {url} svarade inte. Kontrollera att plattformen körs.',
+  }),
+};
