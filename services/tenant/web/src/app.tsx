@@ -1,0 +1,42 @@
+import { Route, Routes } from 'react-router';
+
+import { AppLayout } from './components/app-layout';
+import { PublicLayout } from './components/public-layout';
+import { RequireSession } from './components/require-session';
+import { AuditPage } from './pages/audit/audit-page';
+import { HomePage } from './pages/home-page';
+import { ImportPage } from './pages/import/import-page';
+import { InvitePage } from './pages/invite/invite-page';
+import { NotFoundPage } from './pages/not-found-page';
+import { ObjectPage } from './pages/object/object-page';
+import { ObjectListPage } from './pages/objects/object-list-page';
+import { SignInPage } from './pages/sign-in/sign-in-page';
+import { SessionProvider } from './session/session-context';
+
+/** Renders the routes of the web client. Every page except invitation and sign-in needs a session. */
+export function App() {
+  return (
+    <SessionProvider>
+      <Routes>
+        <Route element={<PublicLayout />}>
+          <Route path="/invite/:token" element={<InvitePage />} />
+          <Route path="/sign-in" element={<SignInPage />} />
+        </Route>
+        <Route
+          element={
+            <RequireSession>
+              <AppLayout />
+            </RequireSession>
+          }
+        >
+          <Route index element={<HomePage />} />
+          <Route path="/objects" element={<ObjectListPage />} />
+          <Route path="/objects/:id" element={<ObjectPage />} />
+          <Route path="/import" element={<ImportPage />} />
+          <Route path="/audit" element={<AuditPage />} />
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+      </Routes>
+    </SessionProvider>
+  );
+}

@@ -1,0 +1,105 @@
+import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+
+import { apiRequest } from '../../api/client';
+import type { ModelObject } from '../../api/types';
+import { ErrorMessage } from '../../components/error-message';
+
+interface CreateObjectFormProps {
+  /** Type filled in at first: the type of the list the form sits under. */
+  initialType: string;
+  onCreated: (object: ModelObject) => void;
+}
+
+/** Renders the form that creates an object with POST /api/objects. Pages show it to users with write access only. */
+export function CreateObjectForm({ initialType, onCreated }: CreateObjectFormProps) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [type, setType] = useState(initialType);
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [error, setError] = useState<unknown>(undefined);
+  const [created, setCreated] = useState<ModelObject | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(undefined);
+    setCreated(null);
+    setSubmitting(true);
+    try {
+      const trimmedDescription = description.trim();
+      const object = await apiRequest<ModelObject>('/api/objects', {
+        method: 'POST',
+        body: {
+          type: type.trim(),
+          name: name.trim(),
+          ...(trimmedDescription === '' ? {} : { description: trimmedDescription }),
+        },
+      });
+      setCreated(object);
+      setName('');
+      setDescription('');
+      onCreated(object);
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby={`${id}-heading`} className="panel">
+      <h2 id={`${id}-heading`}>{t('objects.createTitle')}</h2>
+      <form onSubmit={(event) => void submit(event)}>
+        <div className="field">
+          <label htmlFor={`${id}-type`}>{t('objects.type')}</label>
+          <input
+            id={`${id}-type`}
+            data-testid="create-object-type"
+            required
+            value={type}
+            onChange={(event) => setType(event.target.value)}
+            aria-describedby={`${id}-type-hint`}
+          />
+          <p id={`${id}-type-hint`} className="hint">
+            {t('objects.typeHint')}
+          </p>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-name`}>{t('objects.name')}</label>
+          <input
+            id={`${id}-name`}
+            data-testid="create-object-name"
+            required
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-description`}>{t('objects.description')}</label>
+          <textarea
+            id={`${id}-description`}
+            data-testid="create-object-description"
+            rows={3}
+            value={description}
+            onChange={(event) => setDescription(event.target.value)}
+          />
+        </div>
+        <button type="submit" data-testid="create-object-submit" disabled={submitting}>
+          {submitting ? t('objects.creating') : t('objects.create')}
+        </button>
+      </form>
+      <div aria-live="polite">
+        {created !== null && (
+          <p className="success" data-testid="create-object-result" data-object-id={created.id}>
+            {t('objects.created', { name: created.name })}{' '}
+            <Link to={`/objects/${encodeURIComponent(created.id)}`}>{t('objects.openCreated')}</Link>
+          </p>
+        )}
+        <ErrorMessage error={error} testId="create-object-error" />
+      </div>
+    </section>
+  );
+}

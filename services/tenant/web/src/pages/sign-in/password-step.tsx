@@ -1,0 +1,66 @@
+import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import { apiRequest } from '../../api/client';
+import type { PasswordChallenge } from '../../api/types';
+import { ErrorMessage } from '../../components/error-message';
+
+/** First sign-in step: e-mail and password, which return a challenge for the code step. */
+export function PasswordStep({ onChallenge }: { onChallenge: (challenge: string) => void }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>(undefined);
+  const [submitting, setSubmitting] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(undefined);
+    setSubmitting(true);
+    try {
+      const result = await apiRequest<PasswordChallenge>('/api/auth/password', {
+        method: 'POST',
+        body: { email: email.trim(), password },
+        authenticated: false,
+      });
+      onChallenge(result.challenge);
+    } catch (failure) {
+      setError(failure);
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <form onSubmit={(event) => void submit(event)}>
+      <div className="field">
+        <label htmlFor={`${id}-email`}>{t('signIn.email')}</label>
+        <input
+          id={`${id}-email`}
+          data-testid="sign-in-email"
+          type="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-password`}>{t('signIn.password')}</label>
+        <input
+          id={`${id}-password`}
+          data-testid="sign-in-password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+        />
+      </div>
+      <ErrorMessage error={error} testId="sign-in-error" />
+      <button type="submit" data-testid="sign-in-submit" disabled={submitting}>
+        {t('signIn.submit')}
+      </button>
+    </form>
+  );
+}
