@@ -1,0 +1,73 @@
+import type { FastifyInstance } from 'fastify';
+import websocket from '@fastify/websocket';
+import type pg from 'pg';
+import { createHttpService, createLogger, createMailer, type Logger, type Mailer, type TenantSecret } from '@esm/common';
+import { createAppPool } from './db/pool.js';
+import { loadTenantKeys } from './auth/signing-keys.js';
+import { registerAuthRoutes } from './auth/routes.js';
+import { registerObjectRoutes } from './model/objects/routes.js';
+import { registerRelationRoutes } from './model/relations/routes.js';
+import { registerOverviewRoutes } from './model/overview/routes.js';
+import { registerAuditRoutes } from './audit/routes.js';
+import { registerArchimateImportRoutes } from './imports/archimate/routes.js';
+import { registerLiveRoutes } from './live/routes.js';
+import { createLiveHub } from './live/hub.js';
+import { registerWebClient, WEB_CLIENT_DIR } from './web-client/serve.js';
+import type { TenantContext } from './context.js';
+
+/** Options of buildTenantApp; everything has a default taken from the secret. */
+export interface TenantAppOptions {
+  logger?: Logger;
+  /** A pool of the app login; by default one is created and closed with the app. */
+  pool?: pg.Pool;
+  mailer?: Mailer;
+  /** The built web client; defaults to `web/dist` of this package. */
+  webClientDir?: string;
+}
+
+/** Maximum WebSocket message size on /api/live. An auth message contains a token of at most 8 KiB. */
+const LIVE_MAX_PAYLOAD_BYTES = 16 * 1024;
+
+/**
+ * Builds the tenant's Fastify instance with every route, without listening
+ * and without touching the schema: run prepareTenantDatabase first. Closing
+ * the instance closes live connections and the pool it created.
+ */
+export async function buildTenantApp(secret: TenantSecret, options: TenantAppOptions = {}): Promise<FastifyInstance> {
+  const logger = options.logger ?? createLogger('tenant').child({ tenant: secret.tenant });
+  const ownsPool = !options.pool;
+  const pool = options.pool ?? createAppPool(secret.database.app, logger);
+  const context: TenantContext = {
+    secret,
+    database: { pool, readOnlyRole: secret.database.readOnly.user },
+    keys: loadTenantKeys(secret.signingKeys),
+    audience: { tenant: secret.tenant, origin: secret.origin },
+    live: createLiveHub(),
+    mailer: options.mailer ?? createMailer(secret.mail, logger),
+    logger,
+  };
+
+  // The tenant sits behind the gateway on loopback, which sets X-Forwarded-For.
+  const app = createHttpService({
+    logger,
+    trustProxy: true,
+    // Attribute values are string, number or boolean: a union type, which Ajv's strict mode reports unless allowed.
+    fastify: { ajv: { customOptions: { allowUnionTypes: true } } },
+  });
+  app.decorateRequest('user', null);
+  app.addHook('onClose', async () => {
+    context.live.closeAll();
+    if (ownsPool) await pool.end();
+  });
+
+  await app.register(websocket, { options: { maxPayload: LIVE_MAX_PAYLOAD_BYTES } });
+  await registerAuthRoutes(app, context);
+  await registerObjectRoutes(app, context);
+  await registerRelationRoutes(app, context);
+  await registerOverviewRoutes(app, context);
+  await registerAuditRoutes(app, context);
+  await registerArchimateImportRoutes(app, context);
+  await registerLiveRoutes(app, context);
+  await registerWebClient(app, options.webClientDir ?? WEB_CLIENT_DIR);
+  return app;
+}

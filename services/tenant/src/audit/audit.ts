@@ -1,0 +1,98 @@
+import type { FastifyRequest } from 'fastify';
+import type { Transaction } from '../db/transaction.js';
+
+/** The kinds of change the audit log records. */
+export type AuditAction =
+  | 'object.created'
+  | 'object.updated'
+  | 'object.deleted'
+  | 'relation.created'
+  | 'relation.deleted'
+  | 'import.archimate';
+
+/** The actor, request and client address of a change. */
+export interface AuditSource {
+  actorId: string | null;
+  actorEmail: string | null;
+  requestId: string;
+  clientAddress: string;
+}
+
+/** One change to record. */
+export interface AuditChange {
+  action: AuditAction;
+  entityType: 'object' | 'relation' | 'model';
+  entityId: string | null;
+  before: unknown;
+  after: unknown;
+  summary: string;
+}
+
+/** Builds the audit source of a request. The client address comes from X-Forwarded-For, set by the gateway. */
+export function auditSourceOf(request: FastifyRequest): AuditSource {
+  return {
+    actorId: request.user?.id ?? null,
+    actorEmail: request.user?.email ?? null,
+    requestId: request.id,
+    clientAddress: request.ip,
+  };
+}
+
+/** Appends an audit entry in the caller's transaction, so it commits or rolls back with the change. */
+export async function writeAuditEntry(transaction: Transaction, source: AuditSource, change: AuditChange): Promise<void> {
+  await transaction.query(
+    `INSERT INTO audit_entries (actor_id, actor_email, action, entity_type, entity_id, before, after, summary, request_id, client_address)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      source.actorId,
+      source.actorEmail,
+      change.action,
+      change.entityType,
+      change.entityId,
+      change.before === null ? null : JSON.stringify(change.before),
+      change.after === null ? null : JSON.stringify(change.after),
+      change.summary,
+      source.requestId,
+      source.clientAddress,
+    ],
+  );
+}
+
+/** An audit entry as the API returns it. */
+export interface AuditEntryView {
+  id: string;
+  at: string;
+  actor: { id: string | null; email: string | null };
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  summary: string;
+  before: unknown;
+  after: unknown;
+}
+
+/** Lists audit entries newest first, starting below the entry id `before` when given. */
+export async function listAuditEntries(
+  transaction: Transaction,
+  page: { limit: number; before: string | undefined },
+): Promise<{ entries: AuditEntryView[]; next: string | null }> {
+  const result = await transaction.query(
+    `SELECT id::text, at, actor_id, actor_email, action, entity_type, entity_id, summary, before, after
+     FROM audit_entries WHERE ($1::bigint IS NULL OR id < $1::bigint) ORDER BY id DESC LIMIT $2`,
+    [page.before ?? null, page.limit + 1],
+  );
+  const rows = result.rows.slice(0, page.limit);
+  const entries = rows.map((row) => ({
+    id: row.id as string,
+    at: (row.at as Date).toISOString(),
+    actor: { id: row.actor_id as string | null, email: row.actor_email as string | null },
+    action: row.action as string,
+    entityType: row.entity_type as string,
+    entityId: row.entity_id as string | null,
+    summary: row.summary as string,
+    before: row.before,
+    after: row.after,
+  }));
+  const next = result.rows.length > page.limit ? (entries.at(-1)?.id ?? null) : null;
+  return { entries, next };
+}

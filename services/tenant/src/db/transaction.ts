@@ -1,0 +1,55 @@
+import pg from 'pg';
+import { translateDatabaseError } from './database-errors.js';
+
+/** The pool and read-only role that request transactions use. */
+export interface DatabaseAccess {
+  pool: pg.Pool;
+  /** The read-only role that transactions of read-level users switch to. */
+  readOnlyRole: string;
+}
+
+/** A transaction's client, the only handle domain functions get. */
+export type Transaction = pg.PoolClient;
+
+/**
+ * Runs `work` in one transaction and commits it, or rolls back on any error.
+ * With `readOnly`, the transaction first runs `SET LOCAL ROLE <read-only
+ * role>`, so PostgreSQL itself rejects a write even when a route forgot its
+ * access check.
+ */
+export async function withTransaction<T>(
+  database: DatabaseAccess,
+  options: { readOnly: boolean },
+  work: (transaction: Transaction) => Promise<T>,
+): Promise<T> {
+  let client: pg.PoolClient;
+  try {
+    client = await database.pool.connect();
+  } catch (error) {
+    throw translateDatabaseError(error);
+  }
+
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    if (options.readOnly) await client.query(`SET LOCAL ROLE ${pg.escapeIdentifier(database.readOnlyRole)}`);
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    broken = await rollBack(client, error);
+    throw translateDatabaseError(error);
+  } finally {
+    // Passing an error makes the pool discard a client whose connection failed.
+    client.release(broken);
+  }
+}
+
+async function rollBack(client: pg.PoolClient, cause: unknown): Promise<Error | undefined> {
+  try {
+    await client.query('ROLLBACK');
+    return undefined;
+  } catch {
+    return cause instanceof Error ? cause : new Error('rollback failed');
+  }
+}

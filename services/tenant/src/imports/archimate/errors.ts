@@ -1,0 +1,35 @@
+import { defineError } from '@esm/common';
+
+/** Error codes of the ArchiMate import. Each is returned before any change is made. */
+export const ARCHIMATE_ERRORS = {
+  malformed: defineError('ARCHIMATE_MALFORMED', 422, {
+    en: 'The file is not well-formed XML: the first error is on line {line}. Export the model again and retry.',
+    sv: 'Filen är inte välformad XML: det första felet finns på rad {line}. Exportera modellen igen och försök på nytt.',
+  }),
+  formatUnsupported: defineError('ARCHIMATE_FORMAT_UNSUPPORTED', 422, {
+    en: 'The file is not an ArchiMate 3 exchange file. Export the model in the Open Group exchange format and retry.',
+    sv: 'Filen är inte en utbytesfil för ArchiMate 3. Exportera modellen i Open Groups utbytesformat och försök igen.',
+  }),
+  missingElement: defineError('ARCHIMATE_MISSING_ELEMENT', 422, {
+    en: 'Relationship {relationship} refers to {element}, which is not an element in the file. Nothing was imported.',
+    sv: 'Relationen {relationship} hänvisar till {element}, som inte är ett element i filen. Inget importerades.',
+  }),
+  duplicateIdentifier: defineError('ARCHIMATE_DUPLICATE_IDENTIFIER', 422, {
+    en: 'The identifier {identifier} occurs more than once in the file. Nothing was imported.',
+    sv: 'Identifieraren {identifier} förekommer mer än en gång i filen. Inget importerades.',
+  }),
+  /** ArchiMate lets a relationship connect to another relationship; the model here connects objects only. */
+  relationshipEndpointUnsupported: defineError('ARCHIMATE_RELATIONSHIP_ENDPOINT_UNSUPPORTED', 422, {
+    en: 'Relationship {relationship} connects to relationship {endpoint}. Relationships between relationships cannot be imported yet. Nothing was imported.',
+    sv: 'Relationen {relationship} är kopplad till relationen {endpoint}. Relationer mellan relationer kan inte importeras ännu. Inget importerades.',
+  }),
+  /** An element or relationship lacks its identifier, its xsi:type, or (relationships) its source or target. */
+  itemIncomplete: defineError('ARCHIMATE_ITEM_INCOMPLETE', 422, {
+    en: 'Item {identifier} in the file lacks an identifier, a type, a source or a target. Nothing was imported.',
+    sv: 'Posten {identifier} i filen saknar identifierare, typ, källa eller mål. Inget importerades.',
+  }),
+  itemTooLarge: defineError('ARCHIMATE_ITEM_TOO_LARGE', 422, {
+    en: 'Item {identifier} exceeds the limits: name 500 characters, type 100, documentation 20,000, at most 200 properties of 20,000 characters each. Nothing was imported.',
+    sv: 'Posten {identifier} överskrider gränserna: namn 500 tecken, typ 100, dokumentation 20 000, högst 200 egenskaper med 20 000 tecken vardera. Inget importerades.',
+  }),
+};

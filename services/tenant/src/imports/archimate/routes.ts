@@ -1,0 +1,64 @@
+import { PassThrough } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, COMMON_ERRORS, requestLocale, toAppError } from '@esm/common';
+import { requireAccess } from '../../auth/authenticate.js';
+import { auditSourceOf } from '../../audit/audit.js';
+import { withRequestTransaction, type TenantContext } from '../../context.js';
+import { parseArchimateModel, type ArchimateModel } from './parse.js';
+import { importArchimateModel } from './import.js';
+
+/** Largest exchange file accepted. */
+export const ARCHIMATE_BODY_LIMIT = 20 * 1024 * 1024;
+
+/**
+ * Registers `POST /api/imports/archimate`. The file is parsed and checked
+ * completely first, so every problem in it gets a normal 422 JSON error.
+ * The NDJSON stream starts only then, because its 200 status is sent before
+ * the transaction ends. A later failure rolls the transaction back and is
+ * reported as the final `{ phase: 'failed' }` line.
+ */
+export async function registerArchimateImportRoutes(app: FastifyInstance, context: TenantContext): Promise<void> {
+  // Registered in a child context so the XML parser and the larger limit apply to this route only.
+  await app.register(async (scope) => {
+    scope.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string', bodyLimit: ARCHIMATE_BODY_LIMIT }, (_request, body, done) =>
+      done(null, body),
+    );
+    scope.post<{ Body: string }>(
+      '/api/imports/archimate',
+      // Checked on request, before a body of up to 20 MiB is read.
+      { bodyLimit: ARCHIMATE_BODY_LIMIT, onRequest: requireAccess(context, 'write') },
+      async (request, reply) => {
+        // Other content types (JSON, plain text) reach here parsed by Fastify's own parsers.
+        if (typeof request.body !== 'string' || !/^(application|text)\/xml\b/.test(request.headers['content-type'] ?? '')) {
+          throw new AppError(COMMON_ERRORS.unsupportedMediaType);
+        }
+        const model = parseArchimateModel(request.body);
+        return streamImport(context, request, reply, model);
+      },
+    );
+  });
+}
+
+function streamImport(context: TenantContext, request: FastifyRequest, reply: FastifyReply, model: ArchimateModel): FastifyReply {
+  const stream = new PassThrough();
+  const writeLine = (line: object) => stream.write(`${JSON.stringify(line)}\n`);
+  const parsed = model.elements.length + model.relationships.length;
+  writeLine({ phase: 'parsing', done: parsed, total: parsed });
+
+  void withRequestTransaction(context, request, (transaction) =>
+    importArchimateModel(transaction, auditSourceOf(request), model, writeLine),
+  )
+    .then((counts) => {
+      context.live.publish({ entity: 'model', id: null });
+      request.log.info(counts, 'archimate import finished');
+      writeLine({ phase: 'finished', ...counts });
+    })
+    .catch((error: unknown) => {
+      const appError = toAppError(error);
+      request.log.error({ err: error, code: appError.code }, 'archimate import failed');
+      writeLine({ phase: 'failed', error: { code: appError.code, message: appError.userMessage(requestLocale(request)) } });
+    })
+    .finally(() => stream.end());
+
+  return reply.type('application/x-ndjson; charset=utf-8').header('cache-control', 'no-store').send(stream);
+}

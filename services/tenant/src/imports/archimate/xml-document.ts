@@ -1,0 +1,96 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { AppError } from '@esm/common';
+import { ARCHIMATE_ERRORS } from './errors.js';
+
+export const ARCHIMATE_NAMESPACE = 'http://www.opengroup.org/xsd/archimate/3.0/';
+const XSI_NAMESPACE = 'http://www.w3.org/2001/XMLSchema-instance';
+
+/** A parsed XML element as fast-xml-parser returns it: attributes under `@_name`, text under `#text`. */
+export type XmlNode = Record<string, unknown>;
+
+/** Element names that may repeat and are therefore always read as arrays. */
+const REPEATING = new Set(['element', 'relationship', 'name', 'documentation', 'property', 'propertyDefinition', 'value']);
+
+/** The root `model` element and the prefixes needed to read its children. */
+export interface ArchimateDocument {
+  model: XmlNode;
+  /** Prefix of ArchiMate elements including the colon, or '' for the default namespace. */
+  prefix: string;
+  /** The attribute key of `xsi:type` under the document's own prefix for XML Schema instance. */
+  typeAttribute: string;
+}
+
+/**
+ * Checks well-formedness, parses, and checks that the root is `model` in the
+ * ArchiMate 3 namespace. Throws ARCHIMATE_MALFORMED with the line of the first
+ * error, or ARCHIMATE_FORMAT_UNSUPPORTED.
+ *
+ * NOTE: namespace prefixes are read from the root element's declarations
+ * only. Exchange files from Archi and other tools declare them there, but a
+ * file that redeclares a prefix on an inner element is read wrongly.
+ */
+export function readArchimateDocument(xml: string): ArchimateDocument {
+  const validation = XMLValidator.validate(xml);
+  if (validation !== true) {
+    throw new AppError(ARCHIMATE_ERRORS.malformed, {
+      values: { line: validation.err.line },
+      detail: `${validation.err.code}: ${validation.err.msg}`,
+    });
+  }
+
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: true,
+    isArray: (tagName, _path, _isLeaf, isAttribute) => !isAttribute && REPEATING.has(localName(tagName)),
+  });
+  const parsed = parser.parse(xml) as XmlNode;
+  const rootKey = Object.keys(parsed).find((key) => !key.startsWith('?') && !key.startsWith('#'));
+  const root = rootKey ? parsed[rootKey] : undefined;
+  if (!rootKey || localName(rootKey) !== 'model' || typeof root !== 'object' || root === null) {
+    throw new AppError(ARCHIMATE_ERRORS.formatUnsupported, { detail: `root element ${rootKey ?? 'missing'}` });
+  }
+
+  const model = root as XmlNode;
+  const prefix = rootKey.includes(':') ? rootKey.slice(0, rootKey.indexOf(':') + 1) : '';
+  const namespace = model[prefix ? `@_xmlns:${prefix.slice(0, -1)}` : '@_xmlns'];
+  if (namespace !== ARCHIMATE_NAMESPACE) {
+    throw new AppError(ARCHIMATE_ERRORS.formatUnsupported, { detail: `root namespace ${String(namespace)}` });
+  }
+  const xsiDeclaration = Object.keys(model).find((key) => key.startsWith('@_xmlns:') && model[key] === XSI_NAMESPACE);
+  const xsiPrefix = xsiDeclaration ? xsiDeclaration.slice('@_xmlns:'.length) : 'xsi';
+  return { model, prefix, typeAttribute: `@_${xsiPrefix}:type` };
+}
+
+/** Returns the child elements called `name` (in the ArchiMate namespace) of a node, always as an array. */
+export function children(document: ArchimateDocument, node: XmlNode | undefined, name: string): XmlNode[] {
+  const value = node?.[document.prefix + name];
+  if (value === undefined) return [];
+  const list = Array.isArray(value) ? value : [value];
+  // An empty element parses as '' and a text-only one as a string; wrap both as nodes.
+  return list.map((item) => (typeof item === 'object' && item !== null ? (item as XmlNode) : { '#text': String(item) }));
+}
+
+/** Returns the first child element called `name`, or undefined. */
+export function child(document: ArchimateDocument, node: XmlNode | undefined, name: string): XmlNode | undefined {
+  return children(document, node, name)[0];
+}
+
+/** Returns the text of the English variant when present, else of the first. */
+export function preferredText(variants: XmlNode[]): string | undefined {
+  const english = variants.find((variant) => /^en(-|$)/i.test(String(variant['@_xml:lang'] ?? '')));
+  const chosen = english ?? variants[0];
+  return chosen === undefined ? undefined : String(chosen['#text'] ?? '');
+}
+
+/** Returns an attribute's value as a string, or undefined. */
+export function attribute(node: XmlNode, name: string): string | undefined {
+  const value = node[`@_${name}`];
+  return value === undefined ? undefined : String(value);
+}
+
+function localName(name: string): string {
+  return name.slice(name.indexOf(':') + 1);
+}

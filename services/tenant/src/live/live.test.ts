@@ -1,0 +1,79 @@
+import type { AddressInfo } from 'node:net';
+import { WebSocket } from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createTestTenant, createUserWithToken, type TestTenant } from '../test-support/tenant-fixture.js';
+
+/** Collects a socket's messages and its close code. */
+function connect(url: string, origin: string) {
+  const socket = new WebSocket(url, { origin });
+  const messages: Record<string, unknown>[] = [];
+  const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+  socket.on('message', (data) => messages.push(JSON.parse(String(data))));
+  const opened = new Promise<void>((resolve, reject) => {
+    socket.on('open', () => resolve());
+    socket.on('error', reject);
+  });
+  return { socket, messages, closed, opened };
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('GET /api/live', () => {
+  let tenant: TestTenant;
+  let url: string;
+  let token: string;
+
+  beforeAll(async () => {
+    tenant = await createTestTenant('live');
+    token = (await createUserWithToken(tenant, 'write')).token;
+    await tenant.app.listen({ port: 0, host: '127.0.0.1' });
+    url = `ws://127.0.0.1:${(tenant.app.server.address() as AddressInfo).port}/api/live`;
+  });
+
+  afterAll(async () => tenant.close());
+
+  it('sends changes after authentication by first message', async () => {
+    const client = connect(url, tenant.secret.origin);
+    await client.opened;
+    client.socket.send(JSON.stringify({ type: 'auth', token }));
+    await waitFor(() => client.messages.some((message) => message.type === 'authenticated'));
+
+    const created = await tenant.app.inject({
+      method: 'POST',
+      url: '/api/objects',
+      headers: bearer(token),
+      payload: { type: 'Process', name: 'Watched' },
+    });
+    await waitFor(() => client.messages.some((message) => message.type === 'changed'));
+    expect(client.messages).toContainEqual({ type: 'changed', entity: 'object', id: created.json().id });
+    client.socket.close();
+  });
+
+  it('closes a connection from a foreign origin with 1008', async () => {
+    const client = connect(url, 'https://evil.example');
+    expect(await client.closed).toBe(1008);
+  });
+
+  it('closes a connection whose first message has an invalid token with 1008', async () => {
+    const client = connect(url, tenant.secret.origin);
+    await client.opened;
+    client.socket.send(JSON.stringify({ type: 'auth', token: 'not-a-token' }));
+    expect(await client.closed).toBe(1008);
+    expect(client.messages).toEqual([]);
+  });
+
+  it('sends nothing before authentication', async () => {
+    const client = connect(url, tenant.secret.origin);
+    await client.opened;
+    await tenant.app.inject({ method: 'POST', url: '/api/objects', headers: bearer(token), payload: { type: 'Process', name: 'Unseen' } });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(client.messages).toEqual([]);
+    client.socket.close();
+  });
+});

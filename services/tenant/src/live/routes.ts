@@ -1,0 +1,69 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import { authenticateToken } from '../auth/authenticate.js';
+import type { TenantContext } from '../context.js';
+
+/** Time a new connection has to send its auth message. */
+export const LIVE_AUTH_TIMEOUT_MS = 10_000;
+
+/** WebSocket close codes used by `/api/live`. */
+export const LIVE_CLOSE_CODES = {
+  /** Foreign Origin, missing or invalid auth message, or no auth in time (RFC 6455 policy violation). */
+  policyViolation: 1008,
+  /** The access token expired; the client signs in again or sends a fresh token before expiry. */
+  tokenExpired: 4401,
+} as const;
+
+/**
+ * Registers `GET /api/live`. The token arrives in the first message
+ * `{ type: 'auth', token }` rather than in the URL, where proxies and logs
+ * would keep it. A later auth message with a fresh token extends the
+ * connection past the first token's expiry.
+ */
+export async function registerLiveRoutes(app: FastifyInstance, context: TenantContext): Promise<void> {
+  app.get('/api/live', { websocket: true }, (socket: WebSocket, request: FastifyRequest) => {
+    // Browsers always send Origin on WebSocket requests; checking it stops
+    // another site from opening a connection with a user's stolen token.
+    if (request.headers.origin !== context.secret.origin) {
+      request.log.info({ origin: request.headers.origin }, 'live connection from foreign origin rejected');
+      socket.close(LIVE_CLOSE_CODES.policyViolation, 'origin not allowed');
+      return;
+    }
+    handleLiveConnection(socket, request, context);
+  });
+}
+
+function handleLiveConnection(socket: WebSocket, request: FastifyRequest, context: TenantContext): void {
+  let expiryTimer: NodeJS.Timeout | undefined;
+  const authTimer = setTimeout(() => socket.close(LIVE_CLOSE_CODES.policyViolation, 'auth timed out'), LIVE_AUTH_TIMEOUT_MS);
+
+  socket.on('message', (data) => {
+    void authenticateMessage(String(data), context)
+      .then((expiresAt) => {
+        clearTimeout(authTimer);
+        clearTimeout(expiryTimer);
+        const remaining = Math.max(0, expiresAt * 1000 - Date.now());
+        expiryTimer = setTimeout(() => socket.close(LIVE_CLOSE_CODES.tokenExpired, 'token expired'), remaining);
+        context.live.add(socket);
+        socket.send(JSON.stringify({ type: 'authenticated', expiresAt: new Date(expiresAt * 1000).toISOString() }));
+      })
+      .catch((error: unknown) => {
+        request.log.info({ code: (error as { code?: string }).code }, 'live authentication failed');
+        socket.close(LIVE_CLOSE_CODES.policyViolation, 'authentication failed');
+      });
+  });
+
+  socket.on('close', () => {
+    clearTimeout(authTimer);
+    clearTimeout(expiryTimer);
+    context.live.remove(socket);
+  });
+}
+
+/** Verifies an auth message and returns the token's expiry in epoch seconds; throws for anything else. */
+async function authenticateMessage(text: string, context: TenantContext): Promise<number> {
+  const message = JSON.parse(text) as { type?: unknown; token?: unknown };
+  if (message?.type !== 'auth' || typeof message.token !== 'string') throw new Error('expected an auth message');
+  const user = await authenticateToken(context, message.token);
+  return user.expiresAt;
+}
