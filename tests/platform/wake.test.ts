@@ -19,6 +19,8 @@ describe('waking an inactive tenant through the gateway', () => {
 
   it('answers the request that wakes a stopped tenant', async () => {
     const cli = await platform.admin('cli');
+    // A request first, so that the gateway holds the running tenant's route in its cache.
+    expect((await gatewayRequest(platform, host(), '/api/me', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     const stopped = await cli.request<{ state: string }>('POST', '/v1/tenants/sleepy/stop');
     expect(stopped.status).toBe(200);
     const route = await (await platform.admin('gateway')).request<{ state: string; upstream: unknown }>('GET', '/v1/routes/sleepy');
@@ -33,7 +35,9 @@ describe('waking an inactive tenant through the gateway', () => {
   });
 
   it('passes a write on to a woken tenant with its body', async () => {
-    await (await platform.admin('cli')).request('POST', '/v1/tenants/sleepy/stop');
+    expect((await gatewayRequest(platform, host(), '/api/me', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    const stopped = await (await platform.admin('cli')).request<{ state: string }>('POST', '/v1/tenants/sleepy/stop');
+    expect(stopped.body.state).toBe('inactive');
 
     const response = await gatewayRequest(platform, host(), '/api/objects', {
       method: 'POST',

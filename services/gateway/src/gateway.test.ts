@@ -256,12 +256,30 @@ describe('gateway', () => {
     expect(body.error.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(first.body).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|at /);
     expect(first.headers['strict-transport-security']).toBeDefined();
+    expect(routeLookups('demo')).toBe(2);
 
     setRoute('demo', 'active', { host: '127.0.0.1', port: tenant.port });
     const second = await request(`demo.${DOMAIN}`);
 
     expect(second.status).toBe(200);
-    expect(routeLookups('demo')).toBe(2);
+    expect(routeLookups('demo')).toBe(3);
+  });
+
+  it('stale cached route is looked up again', async () => {
+    const stopped = await startEchoServer('stopped-tenant');
+    setRoute('demo', 'active', { host: '127.0.0.1', port: stopped.port });
+    expect((await request(`demo.${DOMAIN}`)).status).toBe(200);
+    await stopped.close();
+    setRoute('demo', 'inactive', null);
+
+    const read = await request(`demo.${DOMAIN}`);
+    const write = await request(`demo.${DOMAIN}`, { method: 'POST', body: '{"name":"kept"}', headers: { 'content-type': 'application/json' } });
+
+    expect(read.status).toBe(200);
+    expect(JSON.parse(read.body).upstream).toBe('default-backend');
+    expect(write.status).toBe(200);
+    expect(JSON.parse(write.body).upstream).toBe('default-backend');
+    expect(JSON.parse(write.body).body).toBe('{"name":"kept"}');
   });
 
   it('502 message is english by default', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
 import { AppError, pickLocale, redactUrl, toErrorBody, type Logger, type PlatformConfig } from '@esm/common';
@@ -71,19 +72,39 @@ export function createProxyHandlers(options: ProxyHandlerOptions): ProxyHandlers
     });
 
     setForwardingHeaders(request, config);
-    resolveRoute(host)
-      .then((resolved) => {
-        decision = resolved;
-        proxy.web(request, response, { target: toTarget(resolved) }, (error) => {
-          forgetTenantRoute(resolved);
-          logger.warn({ requestId, err: error, route: resolved.kind }, 'upstream request failed');
-          sendUpstreamError(request, response, requestId, config);
-        });
-      })
-      .catch((error: unknown) => {
-        logger.error({ requestId, err: error }, 'routing failed');
+    const forward = (resolved: RouteDecision, attempt: number) => {
+      decision = resolved;
+      proxy.web(request, response, { target: toTarget(resolved) }, (error) => {
+        forgetTenantRoute(resolved);
+        if (attempt === 1 && isStaleTenantRoute(resolved, error) && !hasBody(request) && !response.headersSent) {
+          // The tenant was stopped after its route was cached. A request
+          // without a body can be sent again, now to wherever admin routes it.
+          logger.info({ requestId, tenant: resolved.kind === 'tenant' ? resolved.tenant : undefined }, 'stale tenant route, routing again');
+          resolveTenantRoute(request).then((fresh) => forward(fresh, 2), fail);
+          return;
+        }
+        logger.warn({ requestId, err: error, route: resolved.kind }, 'upstream request failed');
         sendUpstreamError(request, response, requestId, config);
       });
+    };
+    const fail = (error: unknown) => {
+      logger.error({ requestId, err: error }, 'routing failed');
+      sendUpstreamError(request, response, requestId, config);
+    };
+    resolveTenantRoute(request).then((resolved) => forward(resolved, 1), fail);
+  }
+
+  /**
+   * Resolves the route of a request. A request with a body cannot be sent
+   * twice, because the proxy consumes the body on the first try, so a cached
+   * tenant route is checked with a loopback connect first and looked up again
+   * when the tenant no longer listens.
+   */
+  async function resolveTenantRoute(request: IncomingMessage): Promise<RouteDecision> {
+    const resolved = await resolveRoute(request.headers.host);
+    if (resolved.kind !== 'tenant' || !hasBody(request) || (await canConnect(resolved.upstream))) return resolved;
+    routes.invalidate(resolved.tenant);
+    return resolveRoute(request.headers.host);
   }
 
   function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -111,6 +132,26 @@ export function createProxyHandlers(options: ProxyHandlerOptions): ProxyHandlers
   }
 
   return { handleRequest, handleUpgrade };
+}
+
+function hasBody(request: IncomingMessage): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+function isStaleTenantRoute(decision: RouteDecision, error: Error): boolean {
+  return decision.kind === 'tenant' && (error as NodeJS.ErrnoException).code === 'ECONNREFUSED';
+}
+
+function canConnect(upstream: { host: string; port: number }): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: upstream.host, port: upstream.port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 /**

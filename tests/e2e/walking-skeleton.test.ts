@@ -1,0 +1,94 @@
+import path from 'node:path';
+import { authenticator } from 'otplib';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_DIR } from '../../services/platform/src/config.js';
+import { startTestPlatform, waitForMail, type TestPlatform } from '../support/platform.js';
+import { nextTotpCode, PASSWORD } from '../support/tenant-flow.js';
+import { launchChromium, saveScreenshot } from './browser.js';
+
+const ARCHISURANCE = path.resolve(PROJECT_DIR, '../shared/fixtures/archimate/archisurance-exchange.xml');
+const CONTACT = 'it-security@demo-kommun.example';
+
+/**
+ * The whole path a new customer walks, in Chromium through the gateway:
+ * register, deploy, accept the invitation, enrol TOTP, sign in and import
+ * the Archisurance model.
+ */
+describe('new customer in the browser', () => {
+  let platform: TestPlatform;
+  let browser: Browser;
+  let page: Page;
+  let origin: (name: string) => string;
+
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+    browser = await launchChromium();
+    // The gateway's certificate comes from the platform's own CA, which this
+    // throwaway browser profile does not trust; Node-side tests verify it.
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'en-GB' });
+    page = await context.newPage();
+    origin = (name) => `https://${name}.${platform.config.baseDomain}:${platform.config.ports.https}`;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.stop();
+  });
+
+  it('registers, deploys, signs in with TOTP and imports Archisurance', async () => {
+    await page.goto(`${origin('register')}/?lang=en`);
+    await page.getByLabel('Organisation').fill('Demo kommun');
+    await page.getByLabel('Name of the environment').fill('demo');
+    await page.getByLabel('Contact e-mail address').fill(CONTACT);
+    await page.getByLabel('Mobile number').fill('+46 70 123 45 67');
+    await saveScreenshot(page, 'registration-form');
+    await page.getByRole('button', { name: 'Register' }).click();
+    await page.getByRole('heading', { name: 'Check your e-mail' }).waitFor();
+
+    const [deployLink] = await waitForMail(platform, CONTACT, /https:\/\/register\.\S+\/deploy\?token=[A-Za-z0-9_-]+\S*/);
+    await page.goto(deployLink);
+    await page.getByRole('button', { name: 'Deploy' }).click();
+    await page.getByRole('heading', { name: 'demo is ready' }).waitFor({ timeout: 90_000 });
+    await saveScreenshot(page, 'deployment-finished');
+
+    const [, invitation] = await waitForMail(platform, CONTACT, /\/invite\/([A-Za-z0-9_-]+)/);
+    await page.goto(`${origin('demo')}/invite/${invitation}`);
+    await page.getByTestId('invite-password').fill(PASSWORD);
+    await page.getByTestId('invite-password-confirm').fill(PASSWORD);
+    await page.getByTestId('invite-password-submit').click();
+    const totpSecret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s+/g, '');
+    await saveScreenshot(page, 'totp-enrolment');
+    await page.getByTestId('invite-totp-code').fill(authenticator.generate(totpSecret));
+    await page.getByTestId('invite-totp-submit').click();
+    await page.getByTestId('invite-success').waitFor();
+
+    await page.goto(`${origin('demo')}/sign-in`);
+    await page.getByTestId('sign-in-email').fill(CONTACT);
+    await page.getByTestId('sign-in-password').fill(PASSWORD);
+    await page.getByTestId('sign-in-submit').click();
+    await page.getByTestId('sign-in-code').fill(nextTotpCode(totpSecret));
+    await page.getByTestId('sign-in-code-submit').click();
+    await page.getByTestId('nav-import').waitFor();
+
+    await page.getByTestId('nav-import').click();
+    await page.getByTestId('import-file').setInputFiles(ARCHISURANCE);
+    await page.getByTestId('import-submit').click();
+    const result = page.getByTestId('import-result');
+    await result.waitFor({ timeout: 60_000 });
+    expect(await result.getAttribute('data-objects')).toBe('120');
+    expect(await result.getAttribute('data-relations')).toBe('178');
+    await saveScreenshot(page, 'import-finished');
+
+    await page.getByTestId('nav-home').click();
+    await expect.poll(() => page.getByTestId('stats-objects').getAttribute('data-count')).toBe('120');
+    await expect.poll(() => page.getByTestId('stats-relations').getAttribute('data-count')).toBe('178');
+    await expect.poll(() => page.getByTestId('type-BusinessActor').getAttribute('data-count')).toBe('17');
+    await saveScreenshot(page, 'overview');
+
+    await page.getByTestId('nav-audit').click();
+    await page.getByTestId('audit-row').first().waitFor();
+    expect(await page.locator('[data-testid="audit-row"][data-action="import.archimate"]').count()).toBe(1);
+    await saveScreenshot(page, 'audit-log');
+  });
+});
