@@ -20,6 +20,7 @@ describe('new customer in the browser', () => {
   let browser: Browser;
   let page: Page;
   let origin: (name: string) => string;
+  let usedDeployLink: string;
 
   beforeAll(async () => {
     platform = await startTestPlatform();
@@ -51,6 +52,7 @@ describe('new customer in the browser', () => {
     await page.getByRole('button', { name: 'Deploy' }).click();
     await page.getByRole('heading', { name: 'demo is ready' }).waitFor({ timeout: 90_000 });
     await saveScreenshot(page, 'deployment-finished');
+    usedDeployLink = deployLink;
 
     const [, invitation] = await waitForMail(platform, CONTACT, /\/invite\/([A-Za-z0-9_-]+)/);
     await page.goto(`${origin('demo')}/invite/${invitation}`);
@@ -90,5 +92,36 @@ describe('new customer in the browser', () => {
     await page.getByTestId('audit-row').first().waitFor();
     expect(await page.locator('[data-testid="audit-row"][data-action="import.archimate"]').count()).toBe(1);
     await saveScreenshot(page, 'audit-log');
+  });
+
+  it('shows each refused name next to the field in Swedish', async () => {
+    const cases = [
+      { name: 'Bad_Name', message: 'Använd 3–40 gemener (a–z), siffror och bindestreck' },
+      { name: 'admin', message: 'Namnet är reserverat av plattformen.' },
+      { name: 'demo', message: 'Namnet används redan.' },
+    ];
+    for (const { name, message } of cases) {
+      await page.goto(`${origin('register')}/?lang=sv`);
+      await page.getByLabel('Organisation').fill('Annan kommun');
+      await page.getByLabel('Miljöns namn').fill(name);
+      await page.getByLabel('Kontaktpersonens e-postadress').fill('kontakt@annan-kommun.example');
+      await page.getByLabel('Mobilnummer').fill('070-123 45 67');
+      const response = page.waitForResponse((r) => r.request().method() === 'POST');
+      await page.getByRole('button', { name: 'Registrera' }).click();
+
+      expect((await response).status(), name).toBe(422);
+      expect(await page.locator('#tenantName-error').textContent(), name).toContain(message);
+      expect(await page.getByLabel('Miljöns namn').getAttribute('aria-invalid'), name).toBe('true');
+    }
+    await saveScreenshot(page, 'registration-refused-sv');
+  });
+
+  it('refuses a deployment link that was already used', async () => {
+    await page.goto(usedDeployLink);
+    const response = page.waitForResponse((r) => r.request().method() === 'POST');
+    await page.getByRole('button', { name: 'Deploy' }).click();
+
+    expect((await response).status()).toBe(410);
+    expect(await page.locator('main').textContent()).toContain('The deployment link has already been used');
   });
 });
