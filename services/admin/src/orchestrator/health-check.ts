@@ -13,15 +13,20 @@ export async function waitUntilHealthy(upstream: Upstream, timeoutMs: number, ab
   const url = `http://${formatHost(upstream.host)}:${upstream.port}/healthz`;
   while (Date.now() < deadline) {
     abort.throwIfAborted();
-    if (await answersHealthy(url)) return;
+    if (await answersHealthy(url, REQUEST_TIMEOUT_MS)) return;
     await sleep(POLL_INTERVAL_MS);
   }
   throw new Error(`tenant did not pass its health check within ${timeoutMs} ms`);
 }
 
-async function answersHealthy(url: string): Promise<boolean> {
+/** Checks once whether a running tenant answers its health check within `timeoutMs`. */
+export function isHealthy(upstream: Upstream, timeoutMs: number): Promise<boolean> {
+  return answersHealthy(`http://${formatHost(upstream.host)}:${upstream.port}/healthz`, timeoutMs);
+}
+
+async function answersHealthy(url: string, timeoutMs: number): Promise<boolean> {
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     await response.body?.cancel();
     return response.status === 200;
   } catch {

@@ -98,3 +98,29 @@ describe('restartDelay', () => {
     ]);
   });
 });
+
+describe('LocalOrchestrator liveness checks', () => {
+  let platform: AdminTestPlatform;
+
+  beforeAll(async () => {
+    platform = await startAdminTestPlatform({ admin: { localOrchestrator: { livenessIntervalMs: 200, maxFailedChecks: 3 } } });
+  });
+
+  afterAll(async () => {
+    await platform.cleanup([]);
+  });
+
+  it('restarts a tenant that stops answering', async () => {
+    await platform.admin.orchestrator.start('orch-hung');
+    const [pid] = await fakeTenantStarts(platform, 'orch-hung');
+    // A stopped process keeps its port open but answers nothing, like a hung event loop.
+    process.kill(pid!, 'SIGSTOP');
+
+    await waitFor(async () => (await fakeTenantStarts(platform, 'orch-hung')).length === 2);
+    await waitFor(() => platform.admin.orchestrator.upstream('orch-hung') !== null);
+    const upstream = platform.admin.orchestrator.upstream('orch-hung')!;
+    expect((await fetch(`http://${upstream.host}:${upstream.port}/healthz`)).status).toBe(200);
+    expect(() => process.kill(pid!, 0)).toThrow();
+    await platform.admin.orchestrator.stop('orch-hung');
+  });
+});

@@ -3,7 +3,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { dataPaths, type Logger, type PlatformConfig } from '@esm/common';
-import { waitUntilHealthy } from './health-check.js';
+import { isHealthy, waitUntilHealthy } from './health-check.js';
 import type { Orchestrator, Upstream } from './orchestrator.js';
 import { allocatePort } from './port-allocation.js';
 
@@ -20,6 +20,10 @@ export interface LocalOrchestratorOptions {
   maxRestartDelayMs?: number;
   /** How long a stopping tenant has after SIGTERM before it gets SIGKILL (default 10 s). */
   stopGraceMs?: number;
+  /** Interval of the health checks of running tenants (default 10 s). */
+  livenessIntervalMs?: number;
+  /** Failed health checks in a row after which a running tenant is killed and restarted (default 3). */
+  maxFailedChecks?: number;
 }
 
 /** The bookkeeping for one tenant's process. */
@@ -36,6 +40,8 @@ interface TenantProcess {
   /** Unexpected exits since the process last ran for a while; sets the restart delay. */
   crashes: number;
   healthySince: number;
+  /** Health checks failed in a row while running. */
+  failedChecks: number;
 }
 
 // A process that stayed up this long counts as recovered, so the next crash
@@ -51,6 +57,7 @@ export class LocalOrchestrator implements Orchestrator {
   private readonly processes = new Map<string, TenantProcess>();
   private readonly logger: Logger;
   private portQueue: Promise<unknown> = Promise.resolve();
+  private livenessTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: LocalOrchestratorOptions) {
     this.logger = options.logger.child({ component: 'orchestrator' });
@@ -83,13 +90,15 @@ export class LocalOrchestrator implements Orchestrator {
   }
 
   async stopAll(): Promise<void> {
+    if (this.livenessTimer) clearInterval(this.livenessTimer);
+    this.livenessTimer = null;
     await Promise.all([...this.processes.keys()].map((tenant) => this.stop(tenant)));
   }
 
   private entry(tenant: string): TenantProcess {
     let entry = this.processes.get(tenant);
     if (!entry) {
-      entry = { tenant, shouldRun: false, child: null, port: null, upstream: null, starting: null, restartTimer: null, crashes: 0, healthySince: 0 };
+      entry = { tenant, shouldRun: false, child: null, port: null, upstream: null, starting: null, restartTimer: null, crashes: 0, healthySince: 0, failedChecks: 0 };
       this.processes.set(tenant, entry);
     }
     return entry;
@@ -124,8 +133,37 @@ export class LocalOrchestrator implements Orchestrator {
     }
     entry.upstream = upstream;
     entry.healthySince = Date.now();
+    entry.failedChecks = 0;
+    this.startLivenessChecks();
     this.logger.info({ tenant: entry.tenant, port, pid: child.pid }, 'tenant started');
     return { ...upstream };
+  }
+
+  /**
+   * Checks every running tenant's health at an interval. A process that is
+   * alive but no longer answers (a hang, an exhausted event loop) would never
+   * exit by itself, so after several failed checks in a row it is killed and
+   * restarted like a crashed one.
+   */
+  private startLivenessChecks(): void {
+    if (this.livenessTimer) return;
+    const timeoutMs = Math.min(5_000, this.options.livenessIntervalMs ?? 10_000);
+    this.livenessTimer = setInterval(() => {
+      for (const entry of this.processes.values()) {
+        if (entry.child && entry.upstream && !entry.starting) void this.checkLiveness(entry, entry.child, entry.upstream, timeoutMs);
+      }
+    }, this.options.livenessIntervalMs ?? 10_000);
+    this.livenessTimer.unref();
+  }
+
+  private async checkLiveness(entry: TenantProcess, child: ChildProcess, upstream: Upstream, timeoutMs: number): Promise<void> {
+    const healthy = await isHealthy(upstream, timeoutMs);
+    if (entry.child !== child) return;
+    entry.failedChecks = healthy ? 0 : entry.failedChecks + 1;
+    if (healthy || entry.failedChecks < (this.options.maxFailedChecks ?? 3)) return;
+    this.logger.error({ tenant: entry.tenant, pid: child.pid, failedChecks: entry.failedChecks }, 'tenant stopped answering health checks, killing it');
+    entry.failedChecks = 0;
+    child.kill('SIGKILL');
   }
 
   /** Picks a port one start at a time, so that two starts cannot pick the same port. */
