@@ -16,4 +16,14 @@ export const GATEWAY_ERRORS = {
     en: 'The request has a missing or invalid Host header.',
     sv: 'Förfrågan saknar Host-huvud eller har ett ogiltigt Host-huvud.',
   }),
+  /** Node's HTTP parser rejected the request line or headers before any routing. */
+  requestMalformed: defineError('GATEWAY_REQUEST_MALFORMED', 400, {
+    en: 'The request could not be read. Check the request line and headers.',
+    sv: 'Förfrågan kunde inte läsas. Kontrollera förfrågningsraden och huvudena.',
+  }),
+  /** The request headers exceed Node's limit (16 KiB by default). */
+  headersTooLarge: defineError('GATEWAY_HEADERS_TOO_LARGE', 431, {
+    en: 'The request headers are too large.',
+    sv: 'Förfrågans huvuden är för stora.',
+  }),
 };

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { rm } from 'node:fs/promises';
 import tls from 'node:tls';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -18,6 +19,17 @@ import {
 
 const logger = createLogger('gateway-test', { level: 'silent' });
 const DOMAIN = 'esm.localhost';
+
+/** Sends raw bytes to a loopback port and returns everything the server writes back before it closes. */
+function rawExchange(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: '127.0.0.1', port }, () => socket.write(request));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    socket.on('error', reject);
+  });
+}
 
 describe('gateway', () => {
   let config: PlatformConfig;
@@ -99,6 +111,28 @@ describe('gateway', () => {
 
     expect(response.status).toBe(400);
     expect(JSON.parse(response.body).error.code).toBe('GATEWAY_HOST_INVALID');
+  });
+
+  it('http rejects hosts outside the domain', async () => {
+    const response = await httpRequest({ port: gateway.httpPort, host: 'evil.example', path: '/x' });
+
+    expect(response.status).toBe(400);
+    expect(response.headers.location).toBeUndefined();
+    expect(JSON.parse(response.body).error.code).toBe('GATEWAY_HOST_INVALID');
+  });
+
+  it('malformed request line gets coded 400', async () => {
+    const raw = await rawExchange(gateway.httpPort, 'GARBAGE\r\n\r\n');
+
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect(raw).toContain('"code":"GATEWAY_REQUEST_MALFORMED"');
+  });
+
+  it('oversized headers get coded 431', async () => {
+    const raw = await rawExchange(gateway.httpPort, `GET / HTTP/1.1\r\nHost: demo.${DOMAIN}\r\nX-Big: ${'a'.repeat(70_000)}\r\n\r\n`);
+
+    expect(raw).toMatch(/^HTTP\/1\.1 431 /);
+    expect(raw).toContain('"code":"GATEWAY_HEADERS_TOO_LARGE"');
   });
 
   it('certificate verifies for tenant host', async () => {

@@ -12,7 +12,7 @@ import {
   type PlatformConfig,
 } from '@esm/common';
 import { ensureCertificates, type ServerCredentials } from './certificates.js';
-import { createRedirectHandler } from './https-redirect.js';
+import { createRedirectHandler, rejectMalformedRequest } from './https-redirect.js';
 import { createProxyHandlers } from './proxy-handlers.js';
 import { createRouteCache, type TenantRoute } from './route-cache.js';
 import { createRouter } from './routing.js';
@@ -69,7 +69,9 @@ export async function startGateway(config: PlatformConfig, options: GatewayOptio
     socket.on('close', () => upgradedSockets.delete(socket));
     handlers.handleUpgrade(request, socket, head);
   });
-  const httpServer = http.createServer(createRedirectHandler(config.publicHttpsPort));
+  const httpServer = http.createServer(createRedirectHandler(config.publicHttpsPort, config.baseDomain));
+  httpsServer.on('clientError', rejectMalformedRequest);
+  httpServer.on('clientError', rejectMalformedRequest);
 
   await listen(httpsServer, config.ports.https, config.bindHost);
   try {

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { AppError, pickLocale, toErrorBody } from '@esm/common';
 import { GATEWAY_ERRORS } from './errors.js';
+import { isPlatformHost } from './proxy-handlers.js';
 
 // A host name or bracketed IPv6 address with an optional port; anything else
 // could inject text into the Location header.
@@ -21,10 +23,16 @@ export function httpsLocation(hostHeader: string | undefined, url: string | unde
   return `https://${match[1].toLowerCase()}${port}${path}`;
 }
 
-/** Creates the plain-HTTP handler that sends every request to HTTPS with a 301. */
-export function createRedirectHandler(publicHttpsPort: number) {
+/**
+ * Creates the plain-HTTP handler that sends every request for the base
+ * domain or a host under it to HTTPS with a 301. Other hosts get 400, so the
+ * port never redirects to a name the platform does not serve.
+ */
+export function createRedirectHandler(publicHttpsPort: number, baseDomain: string) {
   return (request: IncomingMessage, response: ServerResponse): void => {
-    const location = httpsLocation(request.headers.host, request.url, publicHttpsPort);
+    const location = isPlatformHost(request.headers.host, baseDomain)
+      ? httpsLocation(request.headers.host, request.url, publicHttpsPort)
+      : null;
     if (location) {
       response.writeHead(301, { location, 'content-length': 0, 'cache-control': 'no-store' });
       response.end();
@@ -38,4 +46,23 @@ export function createRedirectHandler(publicHttpsPort: number) {
     });
     response.end(body);
   };
+}
+
+/**
+ * Answers a request that Node's HTTP parser rejected (a malformed request
+ * line, oversized headers) with a coded JSON error instead of Node's empty
+ * 400 or 431. The headers could not be read, so the message is in English.
+ */
+export function rejectMalformedRequest(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const definition = error.code === 'HPE_HEADER_OVERFLOW' ? GATEWAY_ERRORS.headersTooLarge : GATEWAY_ERRORS.requestMalformed;
+  const body = JSON.stringify(toErrorBody(new AppError(definition), 'en', randomUUID()));
+  socket.end(
+    `HTTP/1.1 ${definition.status} ${STATUS_CODES[definition.status] ?? 'Bad Request'}\r\n` +
+      'content-type: application/json; charset=utf-8\r\n' +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
