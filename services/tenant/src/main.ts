@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { createLogger, readSecretFile, type Logger, type TenantSecret } from '@esm/common';
+import { createLogger, readSecretFile, stopWithSupervisor, type Logger, type TenantSecret } from '@esm/common';
 import { buildTenantApp, type TenantAppOptions } from './app.js';
 import { prepareTenantDatabase } from './prepare.js';
 
@@ -52,6 +52,7 @@ async function runFromEnvironment(logger: Logger): Promise<void> {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  stopWithSupervisor();
 }
 
 function isEntryPoint(): boolean {

@@ -9,7 +9,7 @@ import { inviteFirstAdministrator } from './auth/first-administrator.js';
  * administrator's invitation with the app login.
  */
 export async function prepareTenantDatabase(secret: TenantSecret, logger: Logger, mailer?: Mailer): Promise<void> {
-  await runMigrations(secret.database.owner, secret.database.app.user, logger);
+  await runMigrations(secret.database.owner, { app: secret.database.app.user, readOnly: secret.database.readOnly.user }, logger);
   const pool = createAppPool(secret.database.app, logger);
   try {
     const database = { pool, readOnlyRole: secret.database.readOnly.user };

@@ -76,9 +76,11 @@ export async function listAuditEntries(
   transaction: Transaction,
   page: { limit: number; before: string | undefined },
 ): Promise<{ entries: AuditEntryView[]; next: string | null }> {
+  // The output column id is text, and a bare `ORDER BY id` would sort by it ("9" after "14"), so
+  // the order names the table's bigint column.
   const result = await transaction.query(
-    `SELECT id::text, at, actor_id, actor_email, action, entity_type, entity_id, summary, before, after
-     FROM audit_entries WHERE ($1::bigint IS NULL OR id < $1::bigint) ORDER BY id DESC LIMIT $2`,
+    `SELECT audit_entries.id::text AS id, at, actor_id, actor_email, action, entity_type, entity_id, summary, before, after
+     FROM audit_entries WHERE ($1::bigint IS NULL OR audit_entries.id < $1::bigint) ORDER BY audit_entries.id DESC LIMIT $2`,
     [page.before ?? null, page.limit + 1],
   );
   const rows = result.rows.slice(0, page.limit);

@@ -1,7 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { AppError, COMMON_ERRORS } from '@esm/common';
 import { requireAccess } from '../auth/authenticate.js';
 import { withRequestTransaction, type TenantContext } from '../context.js';
 import { listAuditEntries } from './audit.js';
+
+/** Largest value of PostgreSQL's bigint, the type of audit entry ids. */
+const BIGINT_MAX = 9223372036854775807n;
 
 const listQuerySchema = {
   type: 'object',
@@ -17,9 +21,13 @@ export async function registerAuditRoutes(app: FastifyInstance, context: TenantC
   app.get<{ Querystring: { limit: number; before?: string } }>(
     '/api/audit',
     { schema: { querystring: listQuerySchema }, preHandler: requireAccess(context, 'read') },
-    async (request) =>
-      withRequestTransaction(context, request, (transaction) =>
-        listAuditEntries(transaction, { limit: request.query.limit, before: request.query.before }),
-      ),
+    async (request) => {
+      const { limit, before } = request.query;
+      // The pattern allows 19 digits, which covers every bigint but also values above its maximum.
+      if (before !== undefined && BigInt(before) > BIGINT_MAX) {
+        throw new AppError(COMMON_ERRORS.invalidRequest, { values: { reason: `querystring/before must be at most ${BIGINT_MAX}` } });
+      }
+      return withRequestTransaction(context, request, (transaction) => listAuditEntries(transaction, { limit, before }));
+    },
   );
 }

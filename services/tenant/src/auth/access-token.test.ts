@@ -85,9 +85,23 @@ describe('access token verification', () => {
     ['expired token', { iat: Math.floor(Date.now() / 1000) - 3600, exp: Math.floor(Date.now() / 1000) - 60 }],
     ['token without expiry', { exp: undefined }],
     ['token of another tenant name', { tid: 'other' }],
+    ['token valid for a year', { exp: Math.floor(Date.now() / 1000) + 365 * 24 * 3600 }],
+    ['token valid for 15 minutes and a minute', { exp: Math.floor(Date.now() / 1000) + 16 * 60 }],
+    ['token issued a day in the future', { iat: Math.floor(Date.now() / 1000) + 24 * 3600, exp: Math.floor(Date.now() / 1000) + 24 * 3600 + 600 }],
+    ['token issued a minute in the future', { iat: Math.floor(Date.now() / 1000) + 60, exp: Math.floor(Date.now() / 1000) + 600 }],
+    ['token issued 20 minutes ago that has not expired', { iat: Math.floor(Date.now() / 1000) - 20 * 60, exp: Math.floor(Date.now() / 1000) + 60 }],
+    ['token without issue time', { iat: undefined }],
   ])('rejects a %s', async (_case, overrides) => {
     const key = tenant.secret.signingKeys[0]!;
     await expectRejected(await signWith(key.privateKeyPem, key.kid, overrides));
+  });
+
+  it('accepts an iat within the clock tolerance', async () => {
+    const key = tenant.secret.signingKeys[0]!;
+    const issuedAt = Math.floor(Date.now() / 1000) + 2;
+    const token = await signWith(key.privateKeyPem, key.kid, { iat: issuedAt, exp: issuedAt + 15 * 60 });
+    const response = await tenant.app.inject({ method: 'GET', url: '/api/me', headers: bearer(token) });
+    expect(response.statusCode).toBe(200);
   });
 
   it('rejects a token longer than 8 KiB', async () => {

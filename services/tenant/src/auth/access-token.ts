@@ -7,6 +7,9 @@ import type { TenantKeys } from './signing-keys.js';
 /** Lifetime of an access token; a user signs in again after it. */
 export const ACCESS_TOKEN_LIFETIME_SECONDS = 15 * 60;
 
+/** Clock difference accepted in the time claims. The signer is this process, so a few seconds are plenty. */
+export const CLOCK_TOLERANCE_SECONDS = 5;
+
 /** Tokens longer than this are rejected before any decoding, to bound the work an attacker can cause. */
 export const MAX_TOKEN_BYTES = 8 * 1024;
 
@@ -48,7 +51,10 @@ export async function signAccessToken(
  * Verifies an access token and returns its claims, or throws
  * AUTH_TOKEN_INVALID. Only ES512 is accepted, and the key comes only from the
  * tenant's own keys by `kid`: keys named in the token (jku, jwk, x5u) are
- * never used, so a token signed by anyone else fails.
+ * never used, so a token signed by anyone else fails. Its `iat` must lie in
+ * the last 15 minutes and its `exp - iat` must not exceed 15 minutes, each
+ * within CLOCK_TOLERANCE_SECONDS. So even a token signed with the real key
+ * cannot outlive the lifetime that signAccessToken gives.
  */
 export async function verifyAccessToken(keys: TenantKeys, audience: TokenAudience, token: string): Promise<AccessTokenClaims> {
   if (Buffer.byteLength(token, 'utf8') > MAX_TOKEN_BYTES) {
@@ -67,15 +73,22 @@ export async function verifyAccessToken(keys: TenantKeys, audience: TokenAudienc
       issuer: audience.origin,
       audience: audience.origin,
       requiredClaims: ['exp', 'iat', 'sub'],
+      // maxTokenAge rejects an iat older than the lifetime or later than now (both within the tolerance).
+      maxTokenAge: ACCESS_TOKEN_LIFETIME_SECONDS,
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
     }));
   } catch (error) {
     if (error instanceof AppError) throw error;
     throw new AppError(AUTH_ERRORS.tokenInvalid, { detail: `token rejected: ${(error as Error).name}`, cause: error });
   }
 
-  const { sub, email, lvl, tid, exp } = payload;
+  const { sub, email, lvl, tid, exp, iat } = payload;
   if (typeof sub !== 'string' || typeof email !== 'string' || !isAccessLevel(lvl) || tid !== audience.tenant || typeof exp !== 'number') {
     throw new AppError(AUTH_ERRORS.tokenInvalid, { detail: 'token claims incomplete or for another tenant' });
+  }
+  // jose checks exp and iat each against the clock but not against each other.
+  if (typeof iat !== 'number' || exp - iat > ACCESS_TOKEN_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS) {
+    throw new AppError(AUTH_ERRORS.tokenInvalid, { detail: 'token lifetime longer than 15 minutes' });
   }
   return { userId: sub, email, accessLevel: lvl, expiresAt: exp };
 }

@@ -92,6 +92,9 @@ describe('first administrator invitation', () => {
     });
     expect(enrol.statusCode).toBe(200);
     const { totpSecret, otpauthUrl, qrCodeDataUrl } = enrol.json();
+    // 160 bits, as RFC 4226 recommends: 32 base32 characters of 5 bits each.
+    expect(totpSecret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(new URL(otpauthUrl).searchParams.get('secret')).toBe(totpSecret);
     expect(decodeURIComponent(otpauthUrl)).toContain(`otpauth://totp/ESM (${tenant.name}):admin@${tenant.name}.example?`);
     expect(qrCodeDataUrl).toMatch(/^data:image\/png;base64,/);
 

@@ -3,7 +3,7 @@ import { withTransaction, type DatabaseAccess } from '../db/transaction.js';
 import { translateDatabaseError } from '../db/database-errors.js';
 import { AUTH_ERRORS } from './errors.js';
 import { createOneTimeToken, hashOneTimeToken } from './one-time-token.js';
-import { verifyPassword } from './password.js';
+import { PASSWORD_MAX_BYTES, verifyPassword } from './password.js';
 import { acceptTotpCode } from './totp.js';
 import type { AccessLevel } from './access-level.js';
 
@@ -22,11 +22,18 @@ export interface SignedInUser {
  * step. Every failure is SIGN_IN_FAILED, and an unknown e-mail address costs
  * a bcrypt comparison too, so neither the response nor its timing reveals which
  * addresses have accounts.
+ *
+ * A password over PASSWORD_MAX_BYTES fails as well, because bcrypt compares
+ * only the first 72 bytes and would accept any tail after a correct prefix.
+ * Its comparison still runs, so the rule does not show in the response time.
  */
 export async function checkPasswordStep(database: DatabaseAccess, email: string, password: string): Promise<string> {
   const user = await queryActiveUserByEmail(database, email);
   const matches = await verifyPassword(password, user?.password_hash ?? null);
-  if (!user || !matches) throw new AppError(AUTH_ERRORS.signInFailed, { detail: 'e-mail or password did not match' });
+  const tooLong = Buffer.byteLength(password, 'utf8') > PASSWORD_MAX_BYTES;
+  if (!user || !matches || tooLong) {
+    throw new AppError(AUTH_ERRORS.signInFailed, { detail: tooLong ? 'password longer than 72 bytes' : 'e-mail or password did not match' });
+  }
 
   const { token, hash } = createOneTimeToken();
   await withTransaction(database, { readOnly: false }, (transaction) =>

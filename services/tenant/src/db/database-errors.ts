@@ -8,11 +8,19 @@ const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOS
 /** PostgreSQL's insufficient_privilege, raised when a read-only session tries to write. */
 export const INSUFFICIENT_PRIVILEGE = '42501';
 
+/** SQLSTATE class 22, data exception: a value the column type cannot hold, such as NUL in text or an out-of-range number. */
+const DATA_EXCEPTION_CLASS = '22';
+
 /**
  * Translates a database failure into an error that is safe to send: an
- * unreachable server becomes 503 SERVICE_UNAVAILABLE and a write rejected by
- * the read-only role becomes 403 ACCESS_DENIED. Anything else is returned
- * unchanged and ends as a plain 500 in the error handler.
+ * unreachable server becomes 503 SERVICE_UNAVAILABLE, a write rejected by
+ * the read-only role becomes 403 ACCESS_DENIED and a data exception becomes
+ * 400 REQUEST_INVALID. Anything else is returned unchanged and ends as a
+ * plain 500 in the error handler.
+ *
+ * The input schemas reject such values first, and this mapping covers the
+ * ones they miss. NOTE: a data exception caused by a bug in the service's own
+ * SQL also becomes a 400; its SQLSTATE is in the log detail.
  */
 export function translateDatabaseError(error: unknown): unknown {
   if (error instanceof AppError) return error;
@@ -24,6 +32,14 @@ export function translateDatabaseError(error: unknown): unknown {
     }
     if (code === INSUFFICIENT_PRIVILEGE) {
       return new AppError(COMMON_ERRORS.forbidden, { cause: error, detail: 'database rejected the statement for this role' });
+    }
+    if (code.startsWith(DATA_EXCEPTION_CLASS)) {
+      // PostgreSQL's message may quote the value, so the user gets a fixed reason and the log gets the code.
+      return new AppError(COMMON_ERRORS.invalidRequest, {
+        cause: error,
+        values: { reason: 'a value cannot be stored or compared in the database' },
+        detail: `database data exception: ${code}`,
+      });
     }
   }
   // pg reports a connect timeout and a dropped connection without a code.

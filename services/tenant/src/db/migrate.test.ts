@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@esm/common';
-import { createTestTenant, type TestTenant } from '../test-support/tenant-fixture.js';
+import { bearer, createTestTenant, createUserWithToken, type TestTenant } from '../test-support/tenant-fixture.js';
 import { runMigrations } from './migrate.js';
 
 describe('runMigrations', () => {
@@ -63,8 +63,59 @@ describe('runMigrations', () => {
 
   it('does nothing when run again', async () => {
     const logger = createLogger('test', { level: 'silent' });
-    await runMigrations(tenant.secret.database.owner, tenant.secret.database.app.user, logger);
-    const result = await tenant.admin.query<{ count: number }>('SELECT count(*)::int AS count FROM esm_migrations.migrations');
-    expect(result.rows[0]!.count).toBe(1);
+    const roles = { app: tenant.secret.database.app.user, readOnly: tenant.secret.database.readOnly.user };
+    const before = await tenant.admin.query('SELECT name, run_on FROM esm_migrations.migrations ORDER BY id');
+    await runMigrations(tenant.secret.database.owner, roles, logger);
+    const after = await tenant.admin.query('SELECT name, run_on FROM esm_migrations.migrations ORDER BY id');
+    expect(after.rows).toEqual(before.rows);
+    expect(after.rows.map((row) => row.name)).toEqual(['001-initial-schema', '002-hide-secret-columns-from-read-only-role']);
+  });
+
+  describe('read-only role', () => {
+    let readOnly: pg.Client;
+
+    beforeAll(async () => {
+      readOnly = new pg.Client(tenant.secret.database.readOnly);
+      await readOnly.connect();
+      await readOnly.query('SET search_path TO esm');
+    });
+
+    afterAll(async () => readOnly.end());
+
+    it.each([
+      ['users.totp_secret', 'SELECT totp_secret FROM users'],
+      ['users.password_hash', 'SELECT password_hash FROM users'],
+      ['every users column', 'SELECT * FROM users'],
+      ['invitations.token_hash', 'SELECT token_hash FROM invitations'],
+      ['sign_in_challenges.hash', 'SELECT hash FROM sign_in_challenges'],
+    ])('cannot read %s', async (_column, statement) => {
+      await expect(readOnly.query(statement)).rejects.toMatchObject({ code: '42501' });
+    });
+
+    it('reads the columns without secrets', async () => {
+      await expect(readOnly.query('SELECT id, email, access_level, status, totp_enabled FROM users')).resolves.toBeDefined();
+      await expect(readOnly.query('SELECT id, email, expires_at, used_at FROM invitations')).resolves.toBeDefined();
+      await expect(readOnly.query('SELECT user_id, expires_at, used_at FROM sign_in_challenges')).resolves.toBeDefined();
+    });
+
+    it('hides totp_secret after SET LOCAL ROLE', async () => {
+      await app.query('BEGIN');
+      try {
+        await app.query(`SET LOCAL ROLE ${pg.escapeIdentifier(tenant.secret.database.readOnly.user)}`);
+        await expect(app.query('SELECT totp_secret FROM users')).rejects.toMatchObject({ code: '42501' });
+      } finally {
+        await app.query('ROLLBACK');
+      }
+      // The app login itself still reads the secret, which sign-in needs.
+      await expect(app.query('SELECT totp_secret, password_hash FROM users')).resolves.toBeDefined();
+    });
+
+    it('serves the read routes to a read user', async () => {
+      const reader = await createUserWithToken(tenant, 'read');
+      for (const url of ['/api/me', '/api/objects', '/api/object-types', '/api/stats', '/api/audit']) {
+        const response = await tenant.app.inject({ method: 'GET', url, headers: bearer(reader.token) });
+        expect(response.statusCode, url).toBe(200);
+      }
+    });
   });
 });

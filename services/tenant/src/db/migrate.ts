@@ -14,17 +14,25 @@ const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '
 // Declarations and source maps sit beside the compiled migrations in dist.
 const IGNORED_FILES = '\\..*|.*\\.d\\.ts|.*\\.map';
 
+/** The names of the roles that migrations grant to or revoke from. */
+export interface MigrationRoles {
+  app: string;
+  readOnly: string;
+}
+
 /**
  * Brings the tenant's schema up to date with the owner login, then closes the
  * connection. The migrations table lives in its own schema `esm_migrations`,
  * where the default privileges of `esm` do not reach, so the app role cannot
- * read or change it.
+ * read or change it. The role names reach the migrations as the session
+ * settings `esm.migration_app_role` and `esm.migration_read_only_role`.
  */
-export async function runMigrations(owner: DatabaseLogin, appRole: string, logger: Logger): Promise<void> {
+export async function runMigrations(owner: DatabaseLogin, roles: MigrationRoles, logger: Logger): Promise<void> {
   const client = new pg.Client({ ...owner, application_name: 'esm-tenant-migrations' });
   await client.connect();
   try {
-    await client.query("SELECT set_config('esm.migration_app_role', $1, false)", [appRole]);
+    await client.query("SELECT set_config('esm.migration_app_role', $1, false)", [roles.app]);
+    await client.query("SELECT set_config('esm.migration_read_only_role', $1, false)", [roles.readOnly]);
     const applied = await runner({
       dbClient: client,
       dir: MIGRATIONS_DIR,

@@ -1,15 +1,22 @@
 /** JSON schemas shared by the object and relation routes. */
 
-export const typeSchema = { type: 'string', minLength: 1, maxLength: 100 } as const;
-export const nameSchema = { type: 'string', minLength: 1, maxLength: 500 } as const;
-export const descriptionSchema = { type: 'string', maxLength: 20000 } as const;
+/**
+ * Rejects the NUL character, which PostgreSQL cannot store in text or jsonb.
+ * Checked here so such input is a 400 before any statement runs.
+ */
+export const NO_NUL_PATTERN = '^[^\\u0000]*$';
+
+export const typeSchema = { type: 'string', minLength: 1, maxLength: 100, pattern: NO_NUL_PATTERN } as const;
+export const nameSchema = { type: 'string', minLength: 1, maxLength: 500, pattern: NO_NUL_PATTERN } as const;
+export const descriptionSchema = { type: 'string', maxLength: 20000, pattern: NO_NUL_PATTERN } as const;
 
 /** Free attributes: up to 200 keys with string, number or boolean values. */
 export const attributesSchema = {
   type: 'object',
   maxProperties: 200,
-  propertyNames: { minLength: 1, maxLength: 200 },
-  additionalProperties: { type: ['string', 'number', 'boolean'], maxLength: 20000 },
+  propertyNames: { minLength: 1, maxLength: 200, pattern: NO_NUL_PATTERN },
+  // maxLength and pattern apply to string values only.
+  additionalProperties: { type: ['string', 'number', 'boolean'], maxLength: 20000, pattern: NO_NUL_PATTERN },
 } as const;
 
 export const idParamsSchema = {

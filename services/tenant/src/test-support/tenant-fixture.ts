@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { simpleParser } from 'mailparser';
-import otplib from 'otplib';
+import { authenticator } from 'otplib';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createLogger, type SigningKey, type TenantSecret } from '@esm/common';
@@ -105,7 +105,7 @@ export function invitationTokenFrom(text: string): string {
  * current one was just used, because a code is accepted once only.
  */
 export function totpCode(secret: string, stepsAhead = 0): string {
-  return otplib.authenticator.clone({ epoch: Date.now() + stepsAhead * 30_000 }).generate(secret);
+  return authenticator.clone({ epoch: Date.now() + stepsAhead * 30_000 }).generate(secret);
 }
 
 /** Inserts an active user directly and signs a token for it, for tests about access rather than sign-in. */

@@ -2,9 +2,10 @@ import { defineError } from '@esm/common';
 
 /** Error codes of the ArchiMate import. Each is returned before any change is made. */
 export const ARCHIMATE_ERRORS = {
+  /** The file is not well-formed XML, or the parser rejects it (an external or parameter entity, an entity value over 10,000 characters, elements nested over 100 deep, a reserved name such as `__proto__`). */
   malformed: defineError('ARCHIMATE_MALFORMED', 422, {
-    en: 'The file is not well-formed XML: the first error is on line {line}. Export the model again and retry.',
-    sv: 'Filen är inte välformad XML: det första felet finns på rad {line}. Exportera modellen igen och försök på nytt.',
+    en: 'The file is not well-formed XML or uses an XML feature that is not accepted here, such as an external entity or elements nested more than 100 deep: the first error is on line {line}. Export the model again and retry.',
+    sv: 'Filen är inte välformad XML eller använder en XML-funktion som inte tas emot här, till exempel en extern entitet eller element som är nästlade i mer än 100 nivåer: det första felet finns på rad {line}. Exportera modellen igen och försök på nytt.',
   }),
   formatUnsupported: defineError('ARCHIMATE_FORMAT_UNSUPPORTED', 422, {
     en: 'The file is not an ArchiMate 3 exchange file. Export the model in the Open Group exchange format and retry.',

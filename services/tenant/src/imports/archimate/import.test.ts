@@ -84,6 +84,82 @@ describe('POST /api/imports/archimate', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it.each([
+    ['an external entity', '<!DOCTYPE model [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', '&xxe;'],
+    ['a parameter entity', '<!DOCTYPE model [<!ENTITY % p "x"> %p;]>', 'Customer'],
+    ['an entity value over 10,000 characters', `<!DOCTYPE model [<!ENTITY big "${'a'.repeat(10_001)}">]>`, '&big;'],
+  ])('rejects %s with ARCHIMATE_MALFORMED and changes nothing', async (_case, doctype, name) => {
+    const before = await counts();
+    const file = exchangeFile('').replace('<model ', `${doctype}\n<model `).replace('>Customer<', `>${name}<`);
+    const response = await upload(file);
+    expect(response.statusCode).toBe(422);
+    expect(response.json().error.code).toBe('ARCHIMATE_MALFORMED');
+    expect(response.json().error.message).toMatch(/line 2\b/);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('rejects a NUL character with ARCHIMATE_MALFORMED and its line', async () => {
+    const before = await counts();
+    const response = await upload(exchangeFile('').replace('>Customer<', '>Cust\u0000omer<'));
+    expect(response.statusCode).toBe(422);
+    expect(response.json().error.code).toBe('ARCHIMATE_MALFORMED');
+    expect(response.json().error.message).toMatch(/line 5\b/);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('rejects 10,000 nested elements with ARCHIMATE_MALFORMED', async () => {
+    const before = await counts();
+    const nested = `${'<group>\n'.repeat(10_000)}${'</group>'.repeat(10_000)}`;
+    const response = await upload(exchangeFile('').replace('<elements>', `<elements>${nested}`));
+    expect(response.statusCode).toBe(422);
+    expect(response.json().error.code).toBe('ARCHIMATE_MALFORMED');
+    // model and elements are two levels, so the 100th group on line 103 is the 102nd level.
+    expect(response.json().error.message).toMatch(/line 103\b/);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('rejects an element named __proto__ with ARCHIMATE_MALFORMED', async () => {
+    const before = await counts();
+    const response = await upload(exchangeFile('').replace('<elements>', '<elements>\n<__proto__><polluted>yes</polluted></__proto__>'));
+    expect(response.statusCode).toBe(422);
+    expect(response.json().error.code).toBe('ARCHIMATE_MALFORMED');
+    expect(response.json().error.message).toMatch(/line 5\b/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(await counts()).toEqual(before);
+  });
+
+  it('keeps identifiers despite a clashing property', async () => {
+    const property = (value: string) =>
+      `<properties><property propertyDefinitionRef="pd1"><value xml:lang="en">${value}</value></property></properties>`;
+    const file = `<?xml version="1.0" encoding="UTF-8"?>
+<model xmlns="${NAMESPACE}" xmlns:xsi="${XSI}" identifier="m2">
+  <name xml:lang="en">Clash</name>
+  <elements>
+    <element identifier="clash-a" xsi:type="BusinessActor"><name xml:lang="en">Clash A</name>${property('clash-b')}</element>
+    <element identifier="clash-b" xsi:type="BusinessRole"><name xml:lang="en">Clash B</name>${property('clash-a')}</element>
+  </elements>
+  <relationships>
+    <relationship identifier="clash-r" source="clash-a" target="clash-b" xsi:type="Assignment"/>
+  </relationships>
+  <propertyDefinitions>
+    <propertyDefinition identifier="pd1" type="string"><name xml:lang="en">archimate:identifier</name></propertyDefinition>
+  </propertyDefinitions>
+</model>`;
+    const response = await upload(file);
+    expect(response.statusCode).toBe(200);
+    expect(response.body.trim().split('\n').map((line) => JSON.parse(line)).at(-1)).toEqual({ phase: 'finished', objects: 2, relations: 1 });
+
+    const objects = await tenant.admin.query<{ id: string; name: string; attributes: Record<string, string> }>(
+      "SELECT id, name, attributes FROM esm.objects WHERE name IN ('Clash A', 'Clash B') ORDER BY name",
+    );
+    const [a, b] = objects.rows;
+    expect(a!.attributes).toEqual({ 'archimate:identifier': 'clash-a', 'archimate:property:archimate:identifier': 'clash-b' });
+    expect(b!.attributes).toEqual({ 'archimate:identifier': 'clash-b', 'archimate:property:archimate:identifier': 'clash-a' });
+
+    const relation = await tenant.admin.query("SELECT source_id, target_id FROM esm.relations WHERE attributes->>'archimate:identifier' = 'clash-r'");
+    expect(relation.rows).toEqual([{ source_id: a!.id, target_id: b!.id }]);
+  });
+
   it('rejects XML that is not an ArchiMate model', async () => {
     const before = await counts();
     const response = await upload('<?xml version="1.0"?><model xmlns="urn:other"><elements/></model>', 'text/xml');

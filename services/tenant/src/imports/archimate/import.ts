@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { Transaction } from '../../db/transaction.js';
 import { writeAuditEntry, type AuditSource } from '../../audit/audit.js';
-import { IDENTIFIER_ATTRIBUTE, type ArchimateModel } from './parse.js';
+import type { ArchimateModel } from './parse.js';
 
 /** One progress report of the import. */
 export interface ImportProgress {
@@ -26,15 +27,17 @@ export async function importArchimateModel(
   model: ArchimateModel,
   onProgress: (progress: ImportProgress) => void,
 ): Promise<{ objects: number; relations: number }> {
-  const objectIds = new Map<string, string>();
+  // Object ids are chosen here, keyed by each element's XML identifier attribute, so relations
+  // find their ends without reading anything back from the stored attributes.
+  const objectIds = new Map(model.elements.map((element) => [element.identifier, randomUUID()]));
   for (let start = 0; start < model.elements.length; start += BATCH_SIZE) {
     const batch = model.elements.slice(start, start + BATCH_SIZE);
-    const result = await transaction.query<{ id: string; identifier: string }>(
-      `INSERT INTO objects (type, name, description, attributes, created_by)
-       SELECT type, name, description, attributes, $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])
-         AS item(type, name, description, attributes)
-       RETURNING id, attributes->>'${IDENTIFIER_ATTRIBUTE}' AS identifier`,
+    await transaction.query(
+      `INSERT INTO objects (id, type, name, description, attributes, created_by)
+       SELECT id, type, name, description, attributes, $6 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
+         AS item(id, type, name, description, attributes)`,
       [
+        batch.map((element) => objectIds.get(element.identifier)),
         batch.map((element) => element.type),
         batch.map((element) => element.name),
         batch.map((element) => element.description),
@@ -42,7 +45,6 @@ export async function importArchimateModel(
         source.actorId,
       ],
     );
-    for (const row of result.rows) objectIds.set(row.identifier, row.id);
     onProgress({ phase: 'objects', done: start + batch.length, total: model.elements.length });
   }
 

@@ -28,6 +28,10 @@ export interface ArchimateModel {
 // The object and relation limits of the model API, checked here so the import fails before writing.
 const LIMITS = { type: 100, name: 500, description: 20000, attributes: 200, attributeValue: 20000 };
 
+// The prefix of the attributes the import writes itself, and of properties renamed to stay clear of them.
+const RESERVED_PREFIX = 'archimate:';
+const PROPERTY_PREFIX = 'archimate:property:';
+
 // Attributes that become columns; any other attribute (accessType, isDirected, modifier) is kept as `archimate:<name>`.
 const MAPPED_ATTRIBUTES = new Set(['identifier', 'source', 'target']);
 
@@ -82,7 +86,7 @@ function readItem(document: ArchimateDocument, node: XmlNode, propertyNames: Map
   }
   for (const property of children(document, child(document, node, 'properties'), 'property')) {
     const reference = attribute(property, 'propertyDefinitionRef') ?? '';
-    attributes[propertyNames.get(reference) ?? reference] = preferredText(children(document, property, 'value')) ?? '';
+    attributes[propertyAttributeName(propertyNames.get(reference) ?? reference)] = preferredText(children(document, property, 'value')) ?? '';
   }
 
   const item = {
@@ -95,6 +99,16 @@ function readItem(document: ArchimateDocument, node: XmlNode, propertyNames: Map
   };
   checkLimits(item);
   return item;
+}
+
+/**
+ * Returns the attribute name of a property. Names starting with `archimate:`
+ * belong to the import's own attributes, so such a property is stored as
+ * `archimate:property:<name>` and cannot overwrite the identifier or an XML
+ * attribute. Other names are kept as they are.
+ */
+export function propertyAttributeName(name: string): string {
+  return name.startsWith(RESERVED_PREFIX) ? `${PROPERTY_PREFIX}${name}` : name;
 }
 
 function readRelationship(

@@ -20,16 +20,28 @@ export interface ArchimateDocument {
   typeAttribute: string;
 }
 
+/** Deepest element nesting the parser accepts (fast-xml-parser's default, set here so the line search below uses the same limit). */
+const MAX_NESTED_ELEMENTS = 100;
+
 /**
  * Checks well-formedness, parses, and checks that the root is `model` in the
  * ArchiMate 3 namespace. Throws ARCHIMATE_MALFORMED with the line of the first
  * error, or ARCHIMATE_FORMAT_UNSUPPORTED.
+ *
+ * The parser keeps its own protections: it rejects external and parameter
+ * entities (and never fetches them), entity values over 10,000 characters,
+ * more than MAX_NESTED_ELEMENTS nested elements and names such as
+ * `__proto__`. Those rejections are ARCHIMATE_MALFORMED too.
  *
  * NOTE: namespace prefixes are read from the root element's declarations
  * only. Exchange files from Archi and other tools declare them there, but a
  * file that redeclares a prefix on an inner element is read wrongly.
  */
 export function readArchimateDocument(xml: string): ArchimateDocument {
+  // XML 1.0 allows no U+0000 anywhere, but the validator lets it through and PostgreSQL cannot store it.
+  const nul = xml.indexOf('\0');
+  if (nul >= 0) throw new AppError(ARCHIMATE_ERRORS.malformed, { values: { line: lineAt(xml, nul) }, detail: 'NUL character in the file' });
+
   const validation = XMLValidator.validate(xml);
   if (validation !== true) {
     throw new AppError(ARCHIMATE_ERRORS.malformed, {
@@ -45,8 +57,18 @@ export function readArchimateDocument(xml: string): ArchimateDocument {
     parseAttributeValue: false,
     trimValues: true,
     isArray: (tagName, _path, _isLeaf, isAttribute) => !isAttribute && REPEATING.has(localName(tagName)),
+    maxNestedTags: MAX_NESTED_ELEMENTS,
   });
-  const parsed = parser.parse(xml) as XmlNode;
+  let parsed: XmlNode;
+  try {
+    parsed = parser.parse(xml) as XmlNode;
+  } catch (error) {
+    throw new AppError(ARCHIMATE_ERRORS.malformed, {
+      values: { line: lineOfParserRejection(xml) },
+      detail: `XML parser rejected the file: ${(error as Error).message}`,
+      cause: error,
+    });
+  }
   const rootKey = Object.keys(parsed).find((key) => !key.startsWith('?') && !key.startsWith('#'));
   const root = rootKey ? parsed[rootKey] : undefined;
   if (!rootKey || localName(rootKey) !== 'model' || typeof root !== 'object' || root === null) {
@@ -89,6 +111,37 @@ export function preferredText(variants: XmlNode[]): string | undefined {
 export function attribute(node: XmlNode, name: string): string | undefined {
   const value = node[`@_${name}`];
   return value === undefined ? undefined : String(value);
+}
+
+/**
+ * Finds the line of what the parser rejected, because its errors carry no
+ * position: the DOCTYPE (where every entity is declared), else an element
+ * with a reserved name, else the first element nested too deep.
+ *
+ * NOTE: the nesting count reads tags with a regular expression and counts
+ * tags inside comments and CDATA sections too, so for such files the line is
+ * approximate. Line 1 stands for a rejection none of the three explains.
+ */
+function lineOfParserRejection(xml: string): number {
+  const doctype = xml.indexOf('<!DOCTYPE');
+  if (doctype >= 0) return lineAt(xml, doctype);
+
+  const reservedName = /<\/?(?:[^\s<>/:]+:)?(?:__proto__|constructor|prototype)[\s/>]/.exec(xml);
+  if (reservedName) return lineAt(xml, reservedName.index);
+
+  let open = 0;
+  for (const tag of xml.matchAll(/<(\/?)[A-Za-z_][^>]*?(\/?)>/g)) {
+    if (tag[1]) open -= 1;
+    else if (!tag[2]) {
+      if (open > MAX_NESTED_ELEMENTS) return lineAt(xml, tag.index);
+      open += 1;
+    }
+  }
+  return 1;
+}
+
+function lineAt(text: string, index: number): number {
+  return text.slice(0, index).split('\n').length;
 }
 
 function localName(name: string): string {

@@ -45,12 +45,52 @@ describe('object routes', () => {
     ['a type of 101 characters', { type: 'x'.repeat(101), name: 'n' }],
     ['a nested attribute', { type: 'Application', name: 'n', attributes: { nested: { a: 1 } } }],
     ['201 attributes', { type: 'Application', name: 'n', attributes: Object.fromEntries([...Array(201).keys()].map((i) => [`k${i}`, i])) }],
+    ['a NUL in the type', { type: 'App\u0000lication', name: 'n' }],
+    ['a NUL in the name', { type: 'Application', name: 'Led\u0000ger' }],
+    ['a NUL in the description', { type: 'Application', name: 'n', description: 'a\u0000b' }],
+    ['a NUL in an attribute key', { type: 'Application', name: 'n', attributes: { 'ow\u0000ner': 'x' } }],
+    ['a NUL in an attribute value', { type: 'Application', name: 'n', attributes: { owner: 'Fin\u0000ance' } }],
   ])('rejects %s with REQUEST_INVALID', async (_case, payload) => {
     const before = await countRows(tenant, 'objects');
     const response = await create(payload);
     expect(response.statusCode).toBe(400);
     expect(response.json().error.code).toBe('REQUEST_INVALID');
     expect(await countRows(tenant, 'objects')).toBe(before);
+  });
+
+  it.each([
+    ['name', { name: 'a\u0000b' }],
+    ['description', { description: 'a\u0000b' }],
+    ['attribute key', { attributes: { 'a\u0000b': 'x' } }],
+    ['attribute value', { attributes: { owner: 'a\u0000b' } }],
+  ])('rejects a change with a NUL in the %s with REQUEST_INVALID', async (_case, payload) => {
+    const object = (await create({ type: 'Process', name: 'Unchanged' })).json();
+    const entries = await countRows(tenant, 'audit_entries');
+    const response = await tenant.app.inject({ method: 'PATCH', url: `/api/objects/${object.id}`, headers: bearer(writer.token), payload });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('REQUEST_INVALID');
+    const stored = await tenant.admin.query('SELECT name, description, attributes, version FROM esm.objects WHERE id = $1', [object.id]);
+    expect(stored.rows[0]).toEqual({ name: 'Unchanged', description: '', attributes: {}, version: 1 });
+    expect(await countRows(tenant, 'audit_entries')).toBe(entries);
+  });
+
+  it('rejects a type filter with a NUL with REQUEST_INVALID', async () => {
+    const response = await tenant.app.inject({ method: 'GET', url: '/api/objects?type=a%00b', headers: bearer(reader.token) });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('REQUEST_INVALID');
+  });
+
+  it.each([
+    ['an id of 36 dashes', ['p1', '-'.repeat(36)]],
+    ['an id with a wrong layout', ['p1', '0123456789abcdef0123456789abcdef0123']],
+    ['an id with a NUL', ['p1', '00000000-0000-0000-0000-00000000000\u0000']],
+    ['a name with a NUL', ['p\u0000', '00000000-0000-4000-8000-000000000000']],
+    ['a number as name', [1, '00000000-0000-4000-8000-000000000000']],
+  ])('rejects a cursor with %s with PAGE_CURSOR_INVALID', async (_case, cursor) => {
+    const after = Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+    const response = await tenant.app.inject({ method: 'GET', url: `/api/objects?after=${after}`, headers: bearer(reader.token) });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('PAGE_CURSOR_INVALID');
   });
 
   it('updates an object, raises its version and audits before and after', async () => {

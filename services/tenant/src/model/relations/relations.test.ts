@@ -46,6 +46,26 @@ describe('relation routes', () => {
     expect(await countRows(tenant, 'audit_entries')).toBe(before);
   });
 
+  it.each([
+    ['type', { type: 'Fl\u0000ow' }],
+    ['name', { name: 'st\u0000arts' }],
+    ['attribute key', { attributes: { 'a\u0000b': 'x' } }],
+    ['attribute value', { attributes: { note: 'a\u0000b' } }],
+  ])('rejects a NUL in the %s with REQUEST_INVALID', async (_case, fields) => {
+    const relations = await countRows(tenant, 'relations');
+    const entries = await countRows(tenant, 'audit_entries');
+    const response = await tenant.app.inject({
+      method: 'POST',
+      url: '/api/relations',
+      headers: bearer(token),
+      payload: { type: 'Flow', sourceId: source.id, targetId: target.id, ...fields },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('REQUEST_INVALID');
+    expect(await countRows(tenant, 'relations')).toBe(relations);
+    expect(await countRows(tenant, 'audit_entries')).toBe(entries);
+  });
+
   it('deletes a relation and audits it', async () => {
     const relation = (
       await tenant.app.inject({
