@@ -9,3 +9,4 @@ export * from './secret-file.js';
 export * from './service-credential.js';
 export * from './tenant-name.js';
 export * from './tenant-secret.js';
+export * from './supervision.js';

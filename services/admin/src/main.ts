@@ -1,4 +1,4 @@
-import { createLogger, readPlatformConfig } from '@esm/common';
+import { createLogger, readPlatformConfig, stopWithSupervisor } from '@esm/common';
 import { startAdmin } from './start-admin.js';
 
 /** Entry point: starts admin with the launcher's configuration and stops it on SIGTERM or SIGINT. */
@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  stopWithSupervisor();
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import { createLogger, readPlatformConfig } from '@esm/common';
+import { createLogger, readPlatformConfig, stopWithSupervisor } from '@esm/common';
 import { startDefaultBackend } from './default-backend.js';
 
 const logger = createLogger('default-backend');
@@ -17,6 +17,7 @@ try {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  stopWithSupervisor();
 } catch (error) {
   logger.fatal({ err: error }, 'default backend failed to start');
   process.exitCode = 1;

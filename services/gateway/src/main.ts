@@ -1,4 +1,4 @@
-import { createLogger, readPlatformConfig } from '@esm/common';
+import { createLogger, readPlatformConfig, stopWithSupervisor } from '@esm/common';
 import { startGateway } from './gateway.js';
 
 const logger = createLogger('gateway');
@@ -17,6 +17,7 @@ try {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  stopWithSupervisor();
 } catch (error) {
   logger.fatal({ err: error }, 'gateway failed to start');
   process.exitCode = 1;

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { userInfo } from 'node:os';
 import { createRequire } from 'node:module';
@@ -96,5 +97,38 @@ async function assertTraversableByOthers(folder: string): Promise<void> {
       );
     }
     if (path.dirname(current) === current) return;
+  }
+}
+
+/**
+ * Stops a PostgreSQL server that still serves `dataDir` after an earlier
+ * launcher died without stopping it (the library starts the server as an
+ * ordinary child, which outlives a killed parent). Only a process whose
+ * command line names this data folder is signalled, because the pid in
+ * postmaster.pid may since belong to another program. Reads /proc, so on
+ * systems without it nothing is done and the port check reports the server.
+ */
+export async function stopLeftoverServer(dataDir: string, logger: Logger): Promise<void> {
+  const pid = Number((await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  const commandLine = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  if (!commandLine.includes('postgres') || !commandLine.split('\0').includes(dataDir)) return;
+
+  logger.warn({ postgresPid: pid, dataDir }, 'stopping a PostgreSQL server left running by an earlier launcher');
+  // SIGINT is PostgreSQL's fast shutdown: open transactions roll back, committed data stays.
+  process.kill(pid, 'SIGINT');
+  for (let waited = 0; waited < 30_000; waited += 100) {
+    if (!isAlive(pid)) return;
+    await sleep(100);
+  }
+  throw new Error(`PostgreSQL (pid ${pid}) left running on ${dataDir} did not stop within 30 s`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }

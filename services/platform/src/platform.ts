@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
+import net from 'node:net';
 import { dataPaths, type Logger, type PlatformConfig } from '@esm/common';
 import { prepareDataFolder, readSecretText } from './bootstrap.js';
-import { startEmbeddedPostgres, SYSTEM_USER_VARIABLE } from './embedded-postgres.js';
+import { startEmbeddedPostgres, stopLeftoverServer, SYSTEM_USER_VARIABLE } from './embedded-postgres.js';
 import { ServiceProcess } from './service-process.js';
 
 export interface StartPlatformOptions {
@@ -47,6 +48,8 @@ export async function startPlatform(config: PlatformConfig, options: StartPlatfo
 
   try {
     step('Preparing the data folder', 1);
+    if (config.postgres.embedded) await stopLeftoverServer(dataPaths(config).postgresDir, logger);
+    await assertPortsFree(config);
     await prepareDataFolder(config);
     const paths = dataPaths(config);
 
@@ -82,6 +85,38 @@ export async function startPlatform(config: PlatformConfig, options: StartPlatfo
     throw error;
   }
   return { config, stop };
+}
+
+/**
+ * Checks that every port the platform listens on is free, so that a second
+ * instance, or another program, gets a clear message instead of services
+ * that cannot bind and restart forever.
+ */
+async function assertPortsFree(config: PlatformConfig): Promise<void> {
+  const ports: [number, string][] = [
+    [config.ports.https, 'ESM_HTTPS_PORT'],
+    [config.ports.http, 'ESM_HTTP_PORT'],
+    [config.ports.admin, 'ESM_ADMIN_PORT'],
+    [config.ports.registration, 'ESM_REGISTRATION_PORT'],
+    [config.ports.defaultBackend, 'ESM_DEFAULT_BACKEND_PORT'],
+  ];
+  if (config.postgres.embedded) ports.push([config.ports.embeddedPostgres, 'ESM_POSTGRES_PORT']);
+  for (const [port, variable] of ports) {
+    if (!(await isPortFree(config.bindHost, port))) {
+      throw new Error(
+        `port ${port} on ${config.bindHost} (${variable}) is already in use. Is ESM already running? ` +
+          `Stop the other program or set ${variable} to a free port.`,
+      );
+    }
+  }
+}
+
+function isPortFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
 }
 
 /**

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import type { Logger } from '@esm/common';
+import { SUPERVISED_VARIABLE, type Logger } from '@esm/common';
 
 export interface ServiceProcessOptions {
   name: string;
@@ -35,7 +35,13 @@ export class ServiceProcess {
   async start(timeoutMs = 30_000): Promise<void> {
     this.stopping = false;
     this.spawnChild();
-    await waitForPort(this.options.host, this.options.port, timeoutMs, () => this.child === null);
+    try {
+      await waitForPort(this.options.host, this.options.port, timeoutMs, () => this.child === null);
+    } catch (error) {
+      await this.stop();
+      const log = path.join(this.options.logDir, `${this.options.name}.log`);
+      throw new Error(`${this.options.name} did not start: ${(error as Error).message}. Its log is ${log}.`, { cause: error });
+    }
   }
 
   /** Stops the process with SIGTERM, and SIGKILL after `graceMs`. */
@@ -51,16 +57,28 @@ export class ServiceProcess {
   }
 
   private spawnChild(): void {
-    const { name, entry, env, logDir, logToConsole, logger } = this.options;
-    const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const logFile = createWriteStream(path.join(logDir, `${name}.log`), { flags: 'a', mode: 0o600 });
-    for (const stream of [child.stdout, child.stderr]) {
-      stream?.pipe(logFile, { end: false });
-      if (logToConsole) stream?.pipe(process.stdout, { end: false });
+    const { name, entry, env, logDir, logToConsole } = this.options;
+    // The service writes its log straight to its file (or the terminal), not
+    // through a pipe to the launcher: if the launcher dies, a write to that
+    // pipe would fail with EPIPE while the service shuts down.
+    const logFile = logToConsole ? null : openSync(path.join(logDir, `${name}.log`), 'a', 0o600);
+    const output = logFile ?? 'inherit';
+    let child: ChildProcess;
+    try {
+      // Its own process group keeps a Ctrl+C at the terminal from reaching the
+      // service directly, so the launcher can stop services in order. The stdin
+      // pipe stops the service if the launcher dies (see stopWithSupervisor).
+      child = spawn(process.execPath, [entry], {
+        env: { ...env, [SUPERVISED_VARIABLE]: '1' },
+        stdio: ['pipe', output, output],
+        detached: true,
+      });
+    } finally {
+      if (logFile !== null) closeSync(logFile);
     }
+    const { logger } = this.options;
     child.once('exit', (code, signal) => {
       this.child = null;
-      logFile.end();
       if (this.stopping) return;
       const delay = RESTART_DELAYS_MS[Math.min(this.restarts, RESTART_DELAYS_MS.length - 1)] ?? 30_000;
       this.restarts += 1;

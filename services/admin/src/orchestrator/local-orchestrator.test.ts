@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restartDelay } from './local-orchestrator.js';
 import { fakeTenantStarts, startAdminTestPlatform, type AdminTestPlatform } from '../test-support/admin-test-platform.js';
 
-const ALLOWED_VARIABLES = ['ESM_TENANT_SECRET_FILE', 'ESM_TENANT_PORT', 'ESM_TENANT_HOST', 'ESM_LOG_LEVEL', 'PATH', 'NODE_ENV'];
+const ALLOWED_VARIABLES = ['ESM_TENANT_SECRET_FILE', 'ESM_TENANT_PORT', 'ESM_TENANT_HOST', 'ESM_SUPERVISED', 'ESM_LOG_LEVEL', 'PATH', 'NODE_ENV'];
 
 async function waitFor(condition: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { dataPaths, type Logger, type PlatformConfig } from '@esm/common';
+import { dataPaths, SUPERVISED_VARIABLE, type Logger, type PlatformConfig } from '@esm/common';
 import { isHealthy, waitUntilHealthy } from './health-check.js';
 import type { Orchestrator, Upstream } from './orchestrator.js';
 import { allocatePort } from './port-allocation.js';
@@ -189,7 +189,10 @@ export class LocalOrchestrator implements Orchestrator {
     try {
       const child = spawn(process.execPath, [this.tenantEntry()], {
         env: tenantEnvironment(path.join(paths.tenantSecretsDir, `${tenant}.json`), config.bindHost, port),
-        stdio: ['ignore', logFile, logFile],
+        // Its own process group keeps a Ctrl+C at the terminal from reaching the
+        // tenant directly; admin stops it. The stdin pipe stops it if admin dies.
+        detached: true,
+        stdio: ['pipe', logFile, logFile],
       });
       child.on('error', (error) => this.logger.error({ tenant, err: error }, 'tenant process error'));
       return child;
@@ -260,6 +263,7 @@ export function tenantEnvironment(secretFile: string, host: string, port: number
     ESM_TENANT_SECRET_FILE: secretFile,
     ESM_TENANT_PORT: String(port),
     ESM_TENANT_HOST: host,
+    [SUPERVISED_VARIABLE]: '1',
     PATH: process.env.PATH ?? '/usr/bin:/bin',
   };
   for (const name of ['ESM_LOG_LEVEL', 'NODE_ENV'] as const) {
