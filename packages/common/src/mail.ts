@@ -17,6 +17,8 @@ export interface Mailer {
   send(message: MailMessage): Promise<void>;
 }
 
+let nextSequence = 0;
+
 /**
  * Creates a mailer: SMTP through nodemailer when `config.smtp` is set,
  * otherwise one `.eml` file per message in the outbox folder.
@@ -42,7 +44,9 @@ export function createMailer(config: MailConfig, logger: Logger): Mailer {
     async send(message) {
       const info = await transport.sendMail({ from: config.from, ...message });
       await mkdir(config.outboxDir, { recursive: true, mode: 0o700 });
-      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}.eml`;
+      // The time and a per-process sequence number sort the files in sending order.
+      const sequence = String(nextSequence++).padStart(6, '0');
+      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${sequence}-${randomBytes(4).toString('hex')}.eml`;
       const file = path.join(config.outboxDir, name);
       // The message may contain a one-time link, so only the owner may read it.
       await writeFile(file, info.message as Buffer, { mode: 0o600 });

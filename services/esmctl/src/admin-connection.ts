@@ -23,18 +23,22 @@ export function platformConfigFile(env: NodeJS.ProcessEnv = process.env): string
   return path.resolve(env.ESM_DATA_DIR ?? 'data', 'run', 'platform.json');
 }
 
+/** Reads the platform configuration the launcher wrote, or throws ESMCTL_CONFIG_NOT_FOUND. */
+export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
+  const file = platformConfigFile(env);
+  try {
+    return readPlatformConfig(file);
+  } catch (error) {
+    throw new AppError(ESMCTL_ERRORS.configNotFound, { values: { file }, cause: error });
+  }
+}
+
 /**
  * Reads the platform configuration and the cli credential and returns a
  * client for admin. Throws ESMCTL_CONFIG_NOT_FOUND or ESMCTL_CREDENTIAL_UNREADABLE.
  */
 export async function connectToAdmin(env: NodeJS.ProcessEnv = process.env): Promise<AdminConnection> {
-  const file = platformConfigFile(env);
-  let config: PlatformConfig;
-  try {
-    config = readPlatformConfig(file);
-  } catch (error) {
-    throw new AppError(ESMCTL_ERRORS.configNotFound, { values: { file }, cause: error });
-  }
+  const config = loadPlatformConfig(env);
   let credential: string;
   try {
     credential = await readServiceCredential(config, 'cli');

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger, createMailer } from '@esm/common';
 import {
   registrationBody,
   startAdminTestPlatform,
@@ -80,6 +81,29 @@ describe('esmctl', () => {
     const conflict = await esmctl('stop', 'cli-tenant');
     expect(conflict.code).toBe(1);
     expect(conflict.stderr).toMatch(/^Stopping cli-tenant\.\.\.\nesmctl: TENANT_STATE_CONFLICT: /);
+  });
+
+  it('prints the newest outbox e-mail decoded', async () => {
+    const link = `https://register.esm.localhost:8443/deploy?token=${'a'.repeat(43)}&lang=sv`;
+    const mailer = createMailer({ ...platform.config.mail }, createLogger('esmctl-test', { level: 'silent' }));
+    await mailer.send({ to: 'first@example.test', subject: 'Older', text: 'older message' });
+    await mailer.send({ to: 'kontakt@example.test', subject: 'Driftsätt din arbetsyta', text: `Öppna länken:\n${link}\n` });
+
+    const result = await esmctl('outbox');
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('To:      kontakt@example.test');
+    expect(result.stdout).toContain('Subject: Driftsätt din arbetsyta');
+    expect(result.stdout).toContain(link);
+    expect(result.stdout).not.toContain('older message');
+    expect((await esmctl('outbox', '--count', '2')).stdout).toContain('older message');
+  });
+
+  it('rejects an invalid outbox count', async () => {
+    const result = await esmctl('outbox', '--count', 'zero');
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^esmctl: ESMCTL_COUNT_INVALID: /);
   });
 
   it('missing configuration fails clearly', async () => {

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { AppError } from '@esm/common';
-import { connectToAdmin, type AdminConnection } from './admin-connection.js';
+import { connectToAdmin, loadPlatformConfig, type AdminConnection } from './admin-connection.js';
+import { formatMessages, readNewestMessages } from './outbox.js';
 import { ESMCTL_ERRORS } from './errors.js';
 import { formatTenantDetail, formatTenantList, type TenantDetail, type TenantSummary } from './output.js';
 
@@ -65,6 +66,18 @@ function buildProgram(output: CliOutput, env: NodeJS.ProcessEnv): Command {
     .action(async (name: string) => {
       const tenant = await call<TenantDetail>('GET', `/v1/tenants/${encodeURIComponent(name)}`);
       output.stdout((json() ? JSON.stringify(tenant, null, 2) : formatTenantDetail(tenant)) + '\n');
+    });
+
+  program
+    .command('outbox')
+    .description('print the newest e-mails from the outbox folder, decoded (when no SMTP server is configured)')
+    .option('-n, --count <count>', 'how many of the newest messages to print', '1')
+    .action(async (options: { count: string }) => {
+      const count = Number(options.count);
+      if (!Number.isInteger(count) || count < 1) throw new AppError(ESMCTL_ERRORS.countInvalid, { values: { count: options.count } });
+      const { outboxDir } = loadPlatformConfig(env).mail;
+      const messages = await readNewestMessages(outboxDir, count);
+      output.stdout((json() ? JSON.stringify(messages, null, 2) : formatMessages(messages, outboxDir)) + '\n');
     });
 
   const descriptions = {

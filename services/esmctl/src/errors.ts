@@ -21,4 +21,9 @@ export const ESMCTL_ERRORS = {
     en: 'admin at {url} did not respond. Check that the platform is running.',
     sv: 'admin på {url} svarade inte. Kontrollera att plattformen körs.',
   }),
+  /** `esmctl outbox --count` was not a whole number of at least 1. */
+  countInvalid: defineError('ESMCTL_COUNT_INVALID', 400, {
+    en: 'The count "{count}" is invalid: give a whole number of at least 1.',
+    sv: 'Antalet "{count}" är ogiltigt: ange ett heltal som är minst 1.',
+  }),
 };
