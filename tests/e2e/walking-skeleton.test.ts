@@ -40,7 +40,7 @@ describe('new customer in the browser', () => {
   it('registers, deploys, signs in with TOTP and imports Archisurance', async () => {
     await page.goto(`${origin('register')}/?lang=en`);
     await page.getByLabel('Organisation').fill('Demo kommun');
-    await page.getByLabel('Name of the environment').fill('demo');
+    await page.getByLabel('Workspace name').fill('demo');
     await page.getByLabel('Contact e-mail address').fill(CONTACT);
     await page.getByLabel('Mobile number').fill('+46 70 123 45 67');
     await saveScreenshot(page, 'registration-form');
@@ -103,7 +103,7 @@ describe('new customer in the browser', () => {
     for (const { name, message } of cases) {
       await page.goto(`${origin('register')}/?lang=sv`);
       await page.getByLabel('Organisation').fill('Annan kommun');
-      await page.getByLabel('Miljöns namn').fill(name);
+      await page.getByLabel('Arbetsytans namn').fill(name);
       await page.getByLabel('Kontaktpersonens e-postadress').fill('kontakt@annan-kommun.example');
       await page.getByLabel('Mobilnummer').fill('070-123 45 67');
       const response = page.waitForResponse((r) => r.request().method() === 'POST');
@@ -111,7 +111,7 @@ describe('new customer in the browser', () => {
 
       expect((await response).status(), name).toBe(422);
       expect(await page.locator('#tenantName-error').textContent(), name).toContain(message);
-      expect(await page.getByLabel('Miljöns namn').getAttribute('aria-invalid'), name).toBe('true');
+      expect(await page.getByLabel('Arbetsytans namn').getAttribute('aria-invalid'), name).toBe('true');
     }
     await saveScreenshot(page, 'registration-refused-sv');
   });
@@ -122,6 +122,6 @@ describe('new customer in the browser', () => {
     await page.getByRole('button', { name: 'Deploy' }).click();
 
     expect((await response).status()).toBe(410);
-    expect(await page.locator('main').textContent()).toContain('The deployment link has already been used');
+    expect(await page.locator('main').textContent()).toContain('This deployment link has already been used');
   });
 });

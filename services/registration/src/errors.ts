@@ -14,8 +14,8 @@ export const REGISTRATION_ERRORS = {
   }),
   /** A POST without the form token that matches the CSRF cookie. */
   formTokenInvalid: defineError('REGISTRATION_FORM_TOKEN_INVALID', 403, {
-    en: 'The form has expired or could not be verified. Reload the page and send the form again. The site needs cookies to be allowed.',
-    sv: 'Formuläret har gått ut eller kunde inte verifieras. Ladda om sidan och skicka formuläret igen. Webbplatsen behöver få använda kakor.',
+    en: 'The form has expired or could not be verified. Reload the page and submit the form again. This site needs cookies to be enabled.',
+    sv: 'Formuläret har gått ut eller kunde inte verifieras. Ladda om sidan och skicka formuläret igen. Webbplatsen måste få använda kakor (cookies).',
   }),
   /** Too many POSTs from one client address within the rate-limit window. */
   rateLimited: defineError('REGISTRATION_RATE_LIMITED', 429, {
@@ -24,23 +24,30 @@ export const REGISTRATION_ERRORS = {
   }),
   /** admin stored the registration, but the e-mail with the deployment link could not be sent. */
   mailFailed: defineError('REGISTRATION_MAIL_FAILED', 500, {
-    en: 'Your registration was saved, but the e-mail with the deployment link could not be sent. Contact support and quote the request id.',
-    sv: 'Registreringen sparades, men e-postmeddelandet med länken för driftsättning kunde inte skickas. Kontakta supporten och ange förfrågans id.',
+    en: 'Your registration was saved, but the e-mail with the deployment link could not be sent. Contact support and quote the reference id.',
+    sv: 'Registreringen sparades, men e-postmeddelandet med länken för driftsättning kunde inte skickas. Kontakta supporten och ange referens-id:t.',
   }),
   /** The deployment link has no token, a malformed one, or one admin does not know. */
   deploymentTokenInvalid: defineError('DEPLOYMENT_PAGE_TOKEN_INVALID', 400, {
-    en: 'The deployment link is invalid. Check that you opened the whole link from the e-mail.',
+    en: 'The deployment link is invalid. Check that you opened the complete link from the e-mail.',
     sv: 'Länken för driftsättning är ogiltig. Kontrollera att du öppnade hela länken från e-postmeddelandet.',
   }),
-  /** The token has already started a deployment, and a token works only once. */
+  /**
+   * The token has already started a deployment, and a token works only once.
+   * admin also returns this when the workspace left `registered` in another
+   * way, e.g. when the operator deployed it with `esmctl deploy`.
+   */
   deploymentTokenUsed: defineError('DEPLOYMENT_PAGE_TOKEN_USED', 410, {
-    en: 'The deployment link has already been used, and each link works only once. The invitation to the first administrator is sent to the contact e-mail address.',
-    sv: 'Länken för driftsättning har redan använts, och varje länk fungerar bara en gång. Inbjudan till den första administratören skickas till kontaktpersonens e-postadress.',
+    en: 'This deployment link has already been used, so the workspace has been deployed or is being deployed now. Each link works only once.',
+    sv: 'Länken för driftsättning har redan använts, så arbetsytan är redan driftsatt eller håller på att driftsättas. Varje länk fungerar bara en gång.',
   }),
-  /** The token is past its expiry time. */
+  /**
+   * The token is past its expiry time. The workspace stays registered and
+   * keeps its name, so only the operator can deploy it under that name.
+   */
   deploymentTokenExpired: defineError('DEPLOYMENT_PAGE_TOKEN_EXPIRED', 410, {
-    en: 'The deployment link has expired. Contact support and quote the request id to get a new link.',
-    sv: 'Länken för driftsättning har gått ut. Kontakta supporten och ange förfrågans id för att få en ny länk.',
+    en: 'This deployment link has expired. The name stays reserved, so to register again you need to choose another name. To keep the name, ask the platform operator to deploy the workspace with esmctl deploy.',
+    sv: 'Länken för driftsättning har gått ut. Namnet är fortfarande reserverat, så om du registrerar dig igen behöver du välja ett annat namn. Om du vill behålla namnet kan du be plattformens operatör att driftsätta arbetsytan med esmctl deploy.',
   }),
   /** A deployment id that is malformed or that admin does not know. */
   deploymentNotFound: defineError('DEPLOYMENT_PAGE_NOT_FOUND', 404, {
@@ -49,8 +56,8 @@ export const REGISTRATION_ERRORS = {
   }),
   /** admin reports that a step of the deployment failed. The progress page shows this code. */
   deploymentFailed: defineError('DEPLOYMENT_PAGE_FAILED', 500, {
-    en: 'The deployment failed. Contact support and quote the request id.',
-    sv: 'Driftsättningen misslyckades. Kontakta supporten och ange förfrågans id.',
+    en: 'The deployment failed. Contact support and quote the reference id.',
+    sv: 'Driftsättningen misslyckades. Kontakta supporten och ange referens-id:t.',
   }),
 };
 

@@ -1,4 +1,4 @@
-import { createLogger, readPlatformConfig } from '@esm/common';
+import { createLogger, readPlatformConfig, stopWithSupervisor } from '@esm/common';
 import { startRegistration } from './server.js';
 
 const logger = createLogger('registration');
@@ -20,3 +20,4 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     );
   });
 }
+stopWithSupervisor();

@@ -25,12 +25,14 @@ const CSRF_COOKIE = '__Host-esm-registration-csrf';
 export const CSRF_FIELD = '_csrf';
 
 /**
- * Registers cookies, CSRF protection, rate limiting and the response headers
+ * Registers cookies (signed ones with a random key), CSRF protection, rate limiting and the response headers
  * of every page: a per-request nonce in a strict Content-Security-Policy,
  * no caching (pages carry one-time tokens) and a same-origin Referrer-Policy.
  */
 export async function registerSecurity(app: FastifyInstance, rateLimit: RateLimitOptions): Promise<void> {
-  await app.register(fastifyCookie);
+  // A new signing key per process: a signed cookie from before a restart is
+  // rejected, which only hides the details of a registration sent just before it.
+  await app.register(fastifyCookie, { secret: randomBytes(32) });
   await app.register(fastifyCsrfProtection, {
     cookieKey: CSRF_COOKIE,
     cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure: true },

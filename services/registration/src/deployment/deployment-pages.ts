@@ -1,22 +1,72 @@
-import { formatText, isTenantNameWellFormed, tenantOrigin, type PlatformConfig } from '@esm/common';
+import { formatText, isTenantNameWellFormed, tenantOrigin, type AppError, type PlatformConfig } from '@esm/common';
 import type { DeploymentStatus } from '../admin-api.js';
 import { REGISTRATION_ERRORS } from '../errors.js';
 import { html, rawHtml, type SafeHtml } from '../pages/html.js';
-import { localHref, renderPage, type PageContext } from '../pages/layout.js';
+import { localHref, renderErrorIds, renderPage, type PageContext } from '../pages/layout.js';
 import { DEPLOYMENT_STEPS, type StepStatus } from '../pages/texts.js';
 import { CSRF_FIELD } from '../security.js';
 
-/** Renders the page that lets the contact start the deployment a token allows. */
-export function renderDeployPage(context: PageContext, details: { token: string; csrfToken: string }): string {
+/**
+ * Renders the page that lets the contact start the deployment a token
+ * allows. The workspace name from the link, when there is one, goes back
+ * with the form only so that a rejection page can link to the workspace.
+ */
+export function renderDeployPage(context: PageContext, details: { token: string; tenantName: string | undefined; csrfToken: string }): string {
   const { texts } = context;
   const main = html`<h1>${texts.deployTitle}</h1>
 <p>${texts.deployText}</p>
 <form method="post" action="${localHref('/deploy', context.locale)}">
 <input type="hidden" name="${CSRF_FIELD}" value="${details.csrfToken}">
 <input type="hidden" name="token" value="${details.token}">
+${details.tenantName ? html`<input type="hidden" name="name" value="${details.tenantName}">` : undefined}
 <button type="submit">${texts.deployButton}</button>
 </form>`;
   return renderPage(context, { title: texts.deployTitle, main });
+}
+
+function renderUsedTokenAdvice(context: PageContext, config: PlatformConfig, tenantName: string | undefined): SafeHtml {
+  const { texts } = context;
+  const invitation = html`<p>${texts.tokenUsedInvitation}</p>`;
+  if (!tenantName) return html`<p>${texts.tokenUsedAddressUnknown}</p>
+${invitation}`;
+
+  const address = tenantOrigin(config, tenantName);
+  return html`<p>${texts.finishedAddress}: <a href="${address}">${address}</a></p>
+${invitation}`;
+}
+
+function renderExpiredTokenAdvice(context: PageContext, tenantName: string | undefined): SafeHtml {
+  const { texts } = context;
+  const operator = tenantName
+    ? html`<p>${formatText(texts.tokenExpiredOperator, { tenantName })}</p>
+<pre><code>esmctl deploy ${tenantName}</code></pre>`
+    : undefined;
+  return html`${operator}
+<p><a href="${localHref('/', context.locale)}">${texts.registerAgain}</a></p>`;
+}
+
+/**
+ * Renders the page for a deployment link that admin reports as used or
+ * expired. `tenantName` is the well-formed name from the link, or undefined.
+ * NOTE: admin's rejection does not name the workspace, so the name comes from
+ * the link and is not tied to the token. A crafted link can therefore show
+ * the address of another workspace on this platform. Once admin returns the
+ * name with DEPLOYMENT_TOKEN_USED and DEPLOYMENT_TOKEN_EXPIRED, use that instead.
+ */
+export function renderTokenRejectionPage(
+  context: PageContext,
+  config: PlatformConfig,
+  error: AppError,
+  tenantName: string | undefined,
+): string {
+  const { texts } = context;
+  const used = error.code === REGISTRATION_ERRORS.deploymentTokenUsed.code;
+  const title = used ? texts.tokenUsedTitle : texts.tokenExpiredTitle;
+  const main = html`<h1>${title}</h1>
+<p role="alert">${error.userMessage(context.locale)}</p>
+${used ? renderUsedTokenAdvice(context, config, tenantName) : renderExpiredTokenAdvice(context, tenantName)}
+${renderErrorIds(context, error.code)}`;
+  return renderPage(context, { title, main });
 }
 
 /**
@@ -73,10 +123,7 @@ function renderOutcome(context: PageContext, config: PlatformConfig, status: Dep
     const error = REGISTRATION_ERRORS.deploymentFailed;
     return html`<div role="alert">
 <p>${error.message[locale]}</p>
-<dl class="ids">
-<dt>${texts.errorCode}</dt><dd>${error.code}</dd>
-<dt>${texts.requestId}</dt><dd>${context.requestId}</dd>
-</dl>
+${renderErrorIds(context, error.code)}
 </div>`;
   }
   // The address is built here from the validated name rather than taken from admin's reply.

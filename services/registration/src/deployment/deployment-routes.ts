@@ -1,10 +1,10 @@
-import { AppError, type AdminClient, type PlatformConfig } from '@esm/common';
+import { AppError, isTenantNameWellFormed, type AdminClient, type PlatformConfig } from '@esm/common';
 import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
 import { isDeploymentTokenWellFormed, readDeploymentStatus, startDeployment } from '../admin-api.js';
 import { REGISTRATION_ERRORS } from '../errors.js';
 import { localHref, pageContext, renderErrorPage, sendPage } from '../pages/layout.js';
 import { createFormToken, formRateLimit, type RateLimitOptions } from '../security.js';
-import { renderDeployPage, renderProgressPage } from './deployment-pages.js';
+import { renderDeployPage, renderProgressPage, renderTokenRejectionPage } from './deployment-pages.js';
 
 export interface DeploymentDependencies {
   config: PlatformConfig;
@@ -21,11 +21,19 @@ function readToken(source: unknown): string {
   return token;
 }
 
-const TOKEN_REJECTIONS = new Set([
-  REGISTRATION_ERRORS.deploymentTokenInvalid.code,
+/** Reads the workspace name that the deployment link carries, or undefined when it is missing or malformed. */
+function readTenantName(source: unknown): string | undefined {
+  const name = (source as Record<string, unknown> | undefined)?.name;
+  return typeof name === 'string' && isTenantNameWellFormed(name) ? name : undefined;
+}
+
+/** Token rejections that get their own page, which explains what to do next. */
+const TOKEN_REJECTIONS_WITH_ADVICE = new Set([
   REGISTRATION_ERRORS.deploymentTokenUsed.code,
   REGISTRATION_ERRORS.deploymentTokenExpired.code,
 ]);
+
+const TOKEN_REJECTIONS = new Set([REGISTRATION_ERRORS.deploymentTokenInvalid.code, ...TOKEN_REJECTIONS_WITH_ADVICE]);
 
 /**
  * Registers the deployment page (`GET /deploy`, `POST /deploy`), the
@@ -35,7 +43,8 @@ const TOKEN_REJECTIONS = new Set([
 export function registerDeploymentRoutes(app: FastifyInstance, deps: DeploymentDependencies): void {
   app.get('/deploy', async (request, reply) => {
     const token = readToken(request.query);
-    return sendPage(reply, 200, renderDeployPage(pageContext(request), { token, csrfToken: createFormToken(reply) }));
+    const tenantName = readTenantName(request.query);
+    return sendPage(reply, 200, renderDeployPage(pageContext(request), { token, tenantName, csrfToken: createFormToken(reply) }));
   });
 
   app.post('/deploy', { preHandler: deps.formProtection, config: formRateLimit(deps.rateLimit) }, async (request, reply) => {
@@ -47,8 +56,13 @@ export function registerDeploymentRoutes(app: FastifyInstance, deps: DeploymentD
     } catch (error) {
       if (!(error instanceof AppError) || !TOKEN_REJECTIONS.has(error.code)) throw error;
       request.log.info({ errorCode: error.code }, 'deployment token rejected');
-      // The language link reopens the deployment page with the token the user already holds.
-      return sendPage(reply, error.status, renderErrorPage(pageContext(request, { token }), error));
+      // The language link reopens the deployment page with the token (and name) the user already holds.
+      const tenantName = readTenantName(request.body);
+      const context = pageContext(request, { token, ...(tenantName ? { name: tenantName } : {}) });
+      const page = TOKEN_REJECTIONS_WITH_ADVICE.has(error.code)
+        ? renderTokenRejectionPage(context, deps.config, error, tenantName)
+        : renderErrorPage(context, error);
+      return sendPage(reply, error.status, page);
     }
   });
 

@@ -15,11 +15,13 @@ afterAll(async () => {
   await harness?.close();
 });
 
-/** Opens the deployment link for a token and presses Deploy. */
-async function deploy(token: string, lang: 'sv' | 'en') {
+/** Opens the deployment link for a token (with the workspace name when given) and presses Deploy. */
+async function deploy(token: string, lang: 'sv' | 'en', name?: string) {
   const browser = new TestBrowser(harness.baseUrl);
-  const page = await browser.get(`/deploy?token=${token}&lang=${lang}`);
-  const result = await browser.post(`/deploy?lang=${lang}`, { _csrf: formToken(page.body), token });
+  const nameParam = name === undefined ? '' : `&name=${encodeURIComponent(name)}`;
+  const page = await browser.get(`/deploy?token=${token}${nameParam}&lang=${lang}`);
+  const nameField = /name="name" value="([^"]*)"/.exec(page.body)?.[1];
+  const result = await browser.post(`/deploy?lang=${lang}`, { _csrf: formToken(page.body), token, ...(nameField ? { name: nameField } : {}) });
   return { browser, page, result };
 }
 
@@ -34,31 +36,94 @@ describe('GET /deploy', () => {
     expect(page.body).toContain(`href="/deploy?token=${FRESH_TOKEN}&amp;lang=en"`);
   });
 
+  it('promises a few seconds', async () => {
+    const english = await new TestBrowser(harness.baseUrl).get(`/deploy?token=${FRESH_TOKEN}&lang=en`);
+    const swedish = await new TestBrowser(harness.baseUrl).get(`/deploy?token=${FRESH_TOKEN}&lang=sv`);
+
+    expect(english.body).toContain('It usually takes a few seconds.');
+    expect(english.body).not.toContain('minute');
+    expect(swedish.body).toContain('Det brukar ta några sekunder.');
+    expect(swedish.body).not.toContain('minut');
+  });
+
+  it('carries a well-formed name into the form', async () => {
+    const page = await new TestBrowser(harness.baseUrl).get(`/deploy?token=${FRESH_TOKEN}&name=acme&lang=en`);
+
+    expect(page.body).toContain('<input type="hidden" name="name" value="acme">');
+  });
+
+  it('drops a malformed name', async () => {
+    const page = await new TestBrowser(harness.baseUrl).get(`/deploy?token=${FRESH_TOKEN}&name=${encodeURIComponent('evil.example/x')}&lang=en`);
+
+    expect(page.status).toBe(200);
+    expect(page.body).not.toContain('name="name"');
+  });
+
   it('rejects a link without a token', async () => {
     const page = await new TestBrowser(harness.baseUrl).get('/deploy?lang=en');
 
     expect(page.status).toBe(400);
     expect(page.body).toContain('DEPLOYMENT_PAGE_TOKEN_INVALID');
+    expect(page.body).toContain('<h1>This link is not valid</h1>');
     expect(page.body).toContain('The deployment link is invalid.');
   });
 });
 
 describe('POST /deploy', () => {
-  it('shows the refusal for a used token', async () => {
-    const { result } = await deploy('used-token-0000000000001', 'sv');
+  it('links a used token to the workspace', async () => {
+    const { result } = await deploy('used-token-0000000000001', 'en', 'acme');
 
     expect(result.status).toBe(410);
     expect(result.body).toContain('DEPLOYMENT_PAGE_TOKEN_USED');
-    expect(result.body).toContain('Länken för driftsättning har redan använts');
-    expect(result.body).toContain('href="/deploy?lang=en&amp;token=used-token-0000000000001"');
+    expect(result.body).toContain('<h1>This link has already been used</h1>');
+    expect(result.body).not.toContain('Something went wrong');
+    expect(result.body).toContain('the workspace has been deployed or is being deployed now');
+    expect(result.body).toContain('<a href="https://acme.esm.test:8443">https://acme.esm.test:8443</a>');
+    expect(result.body).toContain('an invitation to become its first administrator is sent to the contact e-mail address');
+    expect(result.body).toContain('href="/deploy?lang=sv&amp;token=used-token-0000000000001&amp;name=acme"');
   });
 
-  it('shows the refusal for an expired token', async () => {
-    const { result } = await deploy('expired-token-00000000001', 'en');
+  it('explains a used token in Swedish', async () => {
+    const { result } = await deploy('used-token-0000000000001', 'sv', 'acme');
+
+    expect(result.status).toBe(410);
+    expect(result.body).toContain('<h1>Länken har redan använts</h1>');
+    expect(result.body).toContain('arbetsytan är redan driftsatt eller håller på att driftsättas');
+    expect(result.body).toContain('<a href="https://acme.esm.test:8443">');
+    expect(result.body).toContain('<dt>Referens-id</dt>');
+  });
+
+  it('points to the e-mail for a used token without a name', async () => {
+    const { result } = await deploy('used-token-0000000000001', 'en');
+
+    expect(result.status).toBe(410);
+    expect(elementText(result.body, 'main')).toContain("Your workspace's address is in the e-mail that contained the deployment link.");
+    expect(result.body).not.toContain('href="https://');
+  });
+
+  it('ignores a malformed name in a used-token post', async () => {
+    const browser = new TestBrowser(harness.baseUrl);
+    const page = await browser.get('/deploy?token=used-token-0000000000001&lang=en');
+    const result = await browser.post('/deploy?lang=en', {
+      _csrf: formToken(page.body),
+      token: 'used-token-0000000000001',
+      name: 'evil.example/x',
+    });
+
+    expect(result.status).toBe(410);
+    expect(result.body).not.toContain('evil.example');
+  });
+
+  it('explains the ways onward for an expired token', async () => {
+    const { result } = await deploy('expired-token-00000000001', 'en', 'acme');
 
     expect(result.status).toBe(410);
     expect(result.body).toContain('DEPLOYMENT_PAGE_TOKEN_EXPIRED');
-    expect(result.body).toContain('The deployment link has expired.');
+    expect(result.body).toContain('<h1>This link has expired</h1>');
+    expect(result.body).not.toContain('Something went wrong');
+    expect(result.body).toContain('to register again you need to choose another name');
+    expect(result.body).toContain('<code>esmctl deploy acme</code>');
+    expect(result.body).toContain('<a href="/?lang=en">Register again</a>');
   });
 
   it('shows the refusal for an unknown token', async () => {
@@ -128,14 +193,14 @@ describe('GET /deployments/:id', () => {
     expect(page.body).not.toContain('http-equiv="refresh"');
   });
 
-  it('shows the failure with the request id only', async () => {
+  it('shows the failure with the reference id only', async () => {
     const id = addDeployment({ finished: true, failed: true, status: 'failed' });
     const page = await new TestBrowser(harness.baseUrl).get(`/deployments/${id}?lang=en`);
 
     expect(page.status).toBe(200);
     expect(page.body).toContain('DEPLOYMENT_PAGE_FAILED');
-    expect(page.body).toContain('The deployment failed. Contact support and quote the request id.');
-    expect(elementText(page.body, 'main')).toMatch(/Request id\s*[0-9a-f-]{36}/);
+    expect(page.body).toContain('The deployment failed. Contact support and quote the reference id.');
+    expect(elementText(page.body, 'main')).toMatch(/Reference id\s*[0-9a-f-]{36}/);
   });
 
   it('rejects a malformed id without asking admin', async () => {

@@ -1,5 +1,6 @@
-import { isLocale, pickLocale, type AppError, type Locale } from '@esm/common';
+import { COMMON_ERRORS, isLocale, pickLocale, type AppError, type Locale } from '@esm/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { REGISTRATION_ERRORS } from '../errors.js';
 import { html, rawHtml, type SafeHtml } from './html.js';
 import { textsFor, type Texts } from './texts.js';
 
@@ -101,16 +102,36 @@ ${page.main}
 `.value;
 }
 
-/** Renders the page for an error: its message, code and the request id, never any detail. */
+/** Renders the error code and the reference id (the request id), which support needs to find the request in the log. */
+export function renderErrorIds(context: PageContext, code: string): SafeHtml {
+  const { texts } = context;
+  return html`<dl class="ids">
+<dt>${texts.errorCode}</dt><dd>${code}</dd>
+<dt>${texts.requestId}</dt><dd>${context.requestId}</dd>
+</dl>`;
+}
+
+/**
+ * Returns the user message of an error as these pages show it. The shared
+ * INTERNAL_ERROR message mentions the "request id", but these pages label
+ * that value "Reference id", so the page's own wording replaces it.
+ */
+export function pageErrorMessage(context: PageContext, error: AppError): string {
+  return error.code === COMMON_ERRORS.internal.code ? context.texts.internalErrorMessage : error.userMessage(context.locale);
+}
+
+function errorPageTitle(texts: Texts, error: AppError): string {
+  if (error.code === REGISTRATION_ERRORS.deploymentTokenInvalid.code) return texts.tokenInvalidTitle;
+  return error.status === 404 ? texts.notFoundTitle : texts.errorTitle;
+}
+
+/** Renders the page for an error: its message, code and the reference id, never any detail. */
 export function renderErrorPage(context: PageContext, error: AppError): string {
   const { texts } = context;
-  const title = error.status === 404 ? texts.notFoundTitle : texts.errorTitle;
+  const title = errorPageTitle(texts, error);
   const main = html`<h1>${title}</h1>
-<p role="alert">${error.userMessage(context.locale)}</p>
-<dl class="ids">
-<dt>${texts.errorCode}</dt><dd>${error.code}</dd>
-<dt>${texts.requestId}</dt><dd>${context.requestId}</dd>
-</dl>
+<p role="alert">${pageErrorMessage(context, error)}</p>
+${renderErrorIds(context, error.code)}
 <p><a href="${localHref('/', context.locale)}">${texts.backToForm}</a></p>`;
   return renderPage(context, { title, main });
 }

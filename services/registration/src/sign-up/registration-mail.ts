@@ -2,9 +2,18 @@ import { formatText, registrationOrigin, tenantOrigin, type Locale, type MailMes
 import type { Registration, RegistrationInput } from '../admin-api.js';
 import { formatDateTime, textsFor } from '../pages/texts.js';
 
-/** Builds the link that opens the deployment page for a token, in the contact's language. */
-export function deploymentLink(config: Pick<PlatformConfig, 'baseDomain' | 'publicHttpsPort'>, token: string, locale: Locale): string {
-  const query = new URLSearchParams({ token, lang: locale });
+/**
+ * Builds the link that opens the deployment page for a token, in the
+ * contact's language. The workspace name in it lets the page link to the
+ * workspace when admin reports the token as used or expired.
+ */
+export function deploymentLink(
+  config: Pick<PlatformConfig, 'baseDomain' | 'publicHttpsPort'>,
+  token: string,
+  tenantName: string,
+  locale: Locale,
+): string {
+  const query = new URLSearchParams({ token, name: tenantName, lang: locale });
   return `${registrationOrigin(config)}/deploy?${query.toString()}`;
 }
 
@@ -20,7 +29,7 @@ export function composeRegistrationMail(
     organisation: input.organisation,
     tenantName: registration.tenantName,
     tenantOrigin: tenantOrigin(config, registration.tenantName),
-    deployLink: deploymentLink(config, registration.deploymentToken, locale),
+    deployLink: deploymentLink(config, registration.deploymentToken, registration.tenantName, locale),
     expiresAt: formatDateTime(registration.expiresAt, locale),
   };
   return {

@@ -1,4 +1,4 @@
-import { fieldMessage, formatText, type FieldProblem } from '@esm/common';
+import { fieldMessage, formatText, isTenantNameWellFormed, tenantOrigin, type FieldProblem, type PlatformConfig } from '@esm/common';
 import type { RegistrationInput } from '../admin-api.js';
 import { REGISTRATION_ERRORS } from '../errors.js';
 import { html, type SafeHtml } from '../pages/html.js';
@@ -13,7 +13,19 @@ interface FieldSpec {
   type: 'text' | 'email' | 'tel';
   autocomplete: string;
   label: (texts: Texts) => string;
-  hint?: (texts: Texts, values: RegistrationInput, baseDomain: string) => SafeHtml;
+  hint?: (texts: Texts, state: SignUpFormState) => SafeHtml;
+}
+
+/**
+ * Returns the address the entered name would get. A name that is malformed
+ * or that admin rejected (reserved or taken) would never get that address,
+ * so the hint then shows the placeholder address instead of repeating it.
+ */
+function tenantAddressHint(texts: Texts, state: SignUpFormState): string {
+  const name = state.values.tenantName;
+  const rejected = state.problems.some((problem) => problem.field === 'tenantName');
+  const addressName = name !== '' && !rejected && isTenantNameWellFormed(name) ? name : texts.tenantNamePlaceholder;
+  return tenantOrigin(state.addressConfig, addressName);
 }
 
 const FIELDS: FieldSpec[] = [
@@ -23,8 +35,7 @@ const FIELDS: FieldSpec[] = [
     type: 'text',
     autocomplete: 'off',
     label: (t) => t.tenantName,
-    hint: (t, values, baseDomain) =>
-      html`${t.tenantNameHint} <strong>${values.tenantName || t.tenantNamePlaceholder}.${baseDomain}</strong>`,
+    hint: (t, state) => html`${t.tenantNameHint} <strong>${tenantAddressHint(t, state)}</strong>`,
   },
   { name: 'contactEmail', type: 'email', autocomplete: 'email', label: (t) => t.contactEmail, hint: (t) => html`${t.contactEmailHint}` },
   { name: 'contactMobile', type: 'tel', autocomplete: 'tel', label: (t) => t.contactMobile, hint: (t) => html`${t.contactMobileHint}` },
@@ -35,7 +46,8 @@ export interface SignUpFormState {
   values: RegistrationInput;
   problems: FieldProblem[];
   csrfToken: string;
-  baseDomain: string;
+  /** The parts of the platform configuration that form a workspace's address. */
+  addressConfig: Pick<PlatformConfig, 'baseDomain' | 'publicHttpsPort'>;
 }
 
 export const EMPTY_REGISTRATION_INPUT: RegistrationInput = { organisation: '', tenantName: '', contactEmail: '', contactMobile: '' };
@@ -50,7 +62,7 @@ function renderField(context: PageContext, spec: FieldSpec, state: SignUpFormSta
   const nameInputExtras = spec.name === 'tenantName' ? html` autocapitalize="none" spellcheck="false"` : undefined;
   return html`<div class="field">
 <label for="${spec.name}">${spec.label(texts)}</label>
-${spec.hint ? html`<p class="hint" id="${hintId}">${spec.hint(texts, state.values, state.baseDomain)}</p>` : undefined}
+${spec.hint ? html`<p class="hint" id="${hintId}">${spec.hint(texts, state)}</p>` : undefined}
 ${problems.length > 0 ? html`<p class="field-error" id="${errorId}">${problems.map((p) => fieldMessage(p.code, locale)).join(' ')}</p>` : undefined}
 <input id="${spec.name}" name="${spec.name}" type="${spec.type}" value="${state.values[spec.name]}" autocomplete="${spec.autocomplete}" required${
     describedBy ? html` aria-describedby="${describedBy}"` : undefined
@@ -86,9 +98,23 @@ ${FIELDS.map((spec) => renderField(context, spec, state))}
   return renderPage(context, { title: texts.formTitle, main });
 }
 
-/** Renders the page that sends the contact to the e-mail with the link. It never shows the token. */
-export function renderCheckEmailPage(context: PageContext, details: { tenantName: string; contactEmail: string; expiresAt: Date }): string {
+/**
+ * Renders the page that sends the contact to the e-mail with the link. It
+ * never shows the token. Without `details` (the details cookie is missing,
+ * invalid or expired) it explains where the link went without naming anything.
+ */
+export function renderCheckEmailPage(
+  context: PageContext,
+  details: { tenantName: string; contactEmail: string; expiresAt: Date } | undefined,
+  detailsMinutes: number,
+): string {
   const { texts } = context;
+  if (!details) {
+    const main = html`<h1>${texts.checkEmailTitle}</h1>
+<p>${formatText(texts.checkEmailNoDetails, { minutes: detailsMinutes })}</p>
+<p><a href="${localHref('/', context.locale)}">${texts.backToForm}</a></p>`;
+    return renderPage(context, { title: texts.checkEmailTitle, main });
+  }
   const values = {
     tenantName: details.tenantName,
     email: details.contactEmail,

@@ -2,8 +2,9 @@ import { AppError, type AdminClient, type Mailer, type PlatformConfig } from '@e
 import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { createRegistration, type RegistrationInput } from '../admin-api.js';
 import { REGISTRATION_ERRORS } from '../errors.js';
-import { pageContext, sendPage } from '../pages/layout.js';
+import { localHref, pageContext, sendPage } from '../pages/layout.js';
 import { createFormToken, formRateLimit, type RateLimitOptions } from '../security.js';
+import { DETAILS_LIFETIME_MINUTES, readRegistrationDetailsCookie, setRegistrationDetailsCookie } from './registration-details-cookie.js';
 import { composeRegistrationMail } from './registration-mail.js';
 import { EMPTY_REGISTRATION_INPUT, renderCheckEmailPage, renderSignUpPage } from './sign-up-page.js';
 
@@ -27,16 +28,20 @@ function readRegistrationInput(body: unknown): RegistrationInput {
   };
 }
 
-/** Registers `GET /` (the sign-up form) and `POST /` (registration through admin and the e-mail). */
+/**
+ * Registers `GET /` (the sign-up form), `POST /` (registration through admin
+ * and the e-mail) and `GET /check-email`, the page a successful POST
+ * redirects to, so that reloading it does not send the form again.
+ */
 export function registerSignUpRoutes(app: FastifyInstance, deps: SignUpDependencies): void {
-  const baseDomain = deps.config.baseDomain;
+  const addressConfig = deps.config;
 
   app.get('/', async (request, reply) => {
     const page = renderSignUpPage(pageContext(request), {
       values: EMPTY_REGISTRATION_INPUT,
       problems: [],
       csrfToken: createFormToken(reply),
-      baseDomain,
+      addressConfig,
     });
     return sendPage(reply, 200, page);
   });
@@ -48,7 +53,7 @@ export function registerSignUpRoutes(app: FastifyInstance, deps: SignUpDependenc
 
     if (result.kind === 'invalid') {
       request.log.info({ fields: result.fields.map((f) => `${f.field}:${f.code}`) }, 'registration rejected by admin');
-      const page = renderSignUpPage(context, { values: input, problems: result.fields, csrfToken: createFormToken(reply), baseDomain });
+      const page = renderSignUpPage(context, { values: input, problems: result.fields, csrfToken: createFormToken(reply), addressConfig });
       return sendPage(reply, REGISTRATION_ERRORS.formInvalid.status, page);
     }
 
@@ -60,11 +65,16 @@ export function registerSignUpRoutes(app: FastifyInstance, deps: SignUpDependenc
     } catch (error) {
       throw new AppError(REGISTRATION_ERRORS.mailFailed, { detail: `deployment link e-mail for ${registration.tenantName} failed`, cause: error });
     }
-    const page = renderCheckEmailPage(context, {
+    setRegistrationDetailsCookie(reply, {
       tenantName: registration.tenantName,
       contactEmail: input.contactEmail,
       expiresAt: registration.expiresAt,
     });
+    return reply.redirect(localHref('/check-email', context.locale), 303);
+  });
+
+  app.get('/check-email', async (request, reply) => {
+    const page = renderCheckEmailPage(pageContext(request), readRegistrationDetailsCookie(request), DETAILS_LIFETIME_MINUTES);
     return sendPage(reply, 200, page);
   });
 }
