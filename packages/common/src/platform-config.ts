@@ -23,6 +23,13 @@ export interface SmtpConfig {
   password?: string;
 }
 
+/**
+ * Where one-time codes sent by SMS go: by default a file per message in the
+ * outbox folder, like e-mail; or an HTTP SMS provider that accepts
+ * `POST <url>` with `{ to, text }` as JSON and a bearer token.
+ */
+export type SmsConfig = { provider: 'outbox'; outboxDir: string } | { provider: 'http'; url: string; token: string };
+
 export interface MailConfig {
   from: string;
   /** Folder that receives one `.eml` file per message when no SMTP server is configured. */
@@ -57,6 +64,7 @@ export interface PlatformConfig {
   /** PostgreSQL servers; the embedded server, when used, is the first and has id `embedded`. */
   postgres: { embedded: boolean; servers: PostgresServerConfig[] };
   mail: MailConfig;
+  sms: SmsConfig;
   /** How long the default backend holds a request while a tenant starts. */
   wakeTimeoutMs: number;
   /** How long a deployment token stays valid. */

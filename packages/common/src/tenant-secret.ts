@@ -1,4 +1,4 @@
-import type { MailConfig } from './platform-config.js';
+import type { MailConfig, SmsConfig } from './platform-config.js';
 
 /** Connection settings for one database role. */
 export interface DatabaseLogin {
@@ -29,6 +29,7 @@ export interface TenantSecret {
   /** The current key first; a previous key may follow so that tokens it signed stay valid. */
   signingKeys: SigningKey[];
   mail: MailConfig;
+  sms: SmsConfig;
   /** The contact who is invited as the first administrator when the tenant has no users. */
   firstAdministrator: { email: string; locale: 'en' | 'sv' };
 }

@@ -59,6 +59,9 @@ export function resolvePlatformConfig(env: Environment = process.env): PlatformC
       outboxDir: path.resolve(env.ESM_OUTBOX_DIR ?? path.join(dataDir, 'outbox')),
       smtp: env.ESM_SMTP_URL ? parseSmtpUrl(env.ESM_SMTP_URL) : undefined,
     },
+    sms: env.ESM_SMS_URL
+      ? { provider: 'http', url: env.ESM_SMS_URL, token: readSmsToken(env) }
+      : { provider: 'outbox', outboxDir: path.resolve(env.ESM_OUTBOX_DIR ?? path.join(dataDir, 'outbox')) },
     wakeTimeoutMs: readNumber(env, 'ESM_WAKE_TIMEOUT_MS', 30_000),
     deploymentTokenTtlMs: readNumber(env, 'ESM_DEPLOYMENT_TOKEN_TTL_MS', 24 * 60 * 60 * 1000),
   };
@@ -106,6 +109,12 @@ function readExternalServers(file: string): PostgresServerConfig[] {
     if (!existsSync(passwordFile)) throw new Error(`${file}: password file of server "${server.id}" does not exist`);
     return { id: server.id, host: server.host, port: server.port, user: server.user, passwordFile, database: server.database ?? 'postgres' };
   });
+}
+
+function readSmsToken(env: Environment): string {
+  const file = env.ESM_SMS_TOKEN_FILE;
+  if (!file) throw new Error('ESM_SMS_URL is set, so ESM_SMS_TOKEN_FILE must name the file with the SMS provider token');
+  return readFileSync(file, 'utf8').trim();
 }
 
 function parseSmtpUrl(raw: string): SmtpConfig {

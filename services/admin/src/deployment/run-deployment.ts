@@ -100,6 +100,7 @@ async function writeTenantSecret(context: AdminContext, tenant: TenantRecord, lo
     database: logins,
     signingKeys: [await createSigningKey()],
     mail: context.config.mail,
+    sms: context.config.sms,
     firstAdministrator: { email: tenant.contactEmail, locale: tenant.locale },
   };
   await writeSecretFile(tenantSecretFile(context, tenant.name), secret);

@@ -112,6 +112,7 @@ export async function createAdminTestFiles(options: { serverIds?: string[]; depl
       })),
     },
     mail: { from: 'ESM <noreply@esm.localhost>', outboxDir: path.join(dataDir, 'outbox') },
+    sms: { provider: 'outbox', outboxDir: path.join(dataDir, 'outbox') },
     wakeTimeoutMs: 30_000,
     deploymentTokenTtlMs: options.deploymentTokenTtlMs ?? 24 * 60 * 60 * 1000,
   };

@@ -122,6 +122,7 @@ export async function createTestConfig(ports: Partial<PlatformConfig['ports']> =
     publicHttpsPort: 8443,
     postgres: { embedded: true, servers: [] },
     mail: { from: 'esm@example.com', outboxDir: path.join(dataDir, 'outbox') },
+    sms: { provider: 'outbox', outboxDir: path.join(dataDir, 'outbox') },
     wakeTimeoutMs: 30_000,
     deploymentTokenTtlMs: 60 * 60 * 1000,
   };

@@ -35,6 +35,7 @@ export async function startHarness(options: { rateLimit?: RateLimitOptions } = {
     publicHttpsPort: 8443,
     postgres: { embedded: false, servers: [] },
     mail: { from: 'ESM <no-reply@esm.test>', outboxDir: path.join(root, 'outbox') },
+    sms: { provider: 'outbox', outboxDir: path.join(root, 'outbox') },
     wakeTimeoutMs: 1_000,
     deploymentTokenTtlMs: 3_600_000,
   };

@@ -60,6 +60,7 @@ export async function createTestTenant(prefix: string): Promise<TestTenant> {
     database: logins,
     signingKeys: [generateSigningKey()],
     mail: { from: 'ESM <noreply@esm.test>', outboxDir: outbox },
+    sms: { provider: 'outbox', outboxDir: outbox },
     firstAdministrator: { email: `Admin@${name}.example`, locale: 'sv' },
   };
   const logger = createLogger('tenant-test', { level: process.env.ESM_TEST_LOG_LEVEL ?? 'silent' });

@@ -16,6 +16,7 @@ const secret: TenantSecret = {
   database: { owner: unreachable, app: unreachable, readOnly: unreachable },
   signingKeys: [generateSigningKey()],
   mail: { from: 'ESM <noreply@esm.test>', outboxDir: os.tmpdir() },
+  sms: { provider: 'outbox', outboxDir: os.tmpdir() },
   firstAdministrator: { email: 'admin@static.example', locale: 'en' },
 };
 const logger = createLogger('test', { level: 'silent' });
