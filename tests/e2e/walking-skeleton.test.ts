@@ -6,14 +6,15 @@ import { PROJECT_DIR } from '../../services/platform/src/config.js';
 import { startTestPlatform, waitForMail, type TestPlatform } from '../support/platform.js';
 import { nextTotpCode, PASSWORD } from '../support/tenant-flow.js';
 import { launchChromium, saveScreenshot } from './browser.js';
+import { chooseFactor, enterPassword } from './flows.js';
 
 const ARCHISURANCE = path.resolve(PROJECT_DIR, '../shared/fixtures/archimate/archisurance-exchange.xml');
 const CONTACT = 'it-security@demo-kommun.example';
 
 /**
  * The whole path a new customer walks, in Chromium through the gateway:
- * register, deploy, accept the invitation, enrol TOTP, sign in and import
- * the Archisurance model.
+ * register, deploy, accept the invitation, enrol TOTP, save the recovery
+ * codes, sign in with a TOTP code and import the Archisurance model.
  */
 describe('new customer in the browser', () => {
   let platform: TestPlatform;
@@ -63,12 +64,22 @@ describe('new customer in the browser', () => {
     await saveScreenshot(page, 'totp-enrolment');
     await page.getByTestId('invite-totp-code').fill(authenticator.generate(totpSecret));
     await page.getByTestId('invite-totp-submit').click();
+
+    await page.getByTestId('recovery-codes').waitFor();
+    const recoveryCodes = await page.getByTestId('recovery-code').allTextContents();
+    expect(recoveryCodes).toHaveLength(10);
+    expect(new Set(recoveryCodes).size).toBe(10);
+    await saveScreenshot(page, 'recovery-codes');
+    // Continuing without the confirmation keeps the codes on screen.
+    await page.getByTestId('recovery-codes-continue').click();
+    await page.getByTestId('recovery-codes-error').waitFor();
+    await page.getByTestId('recovery-codes-saved').check();
+    await page.getByTestId('recovery-codes-continue').click();
     await page.getByTestId('invite-success').waitFor();
 
-    await page.goto(`${origin('demo')}/sign-in`);
-    await page.getByTestId('sign-in-email').fill(CONTACT);
-    await page.getByTestId('sign-in-password').fill(PASSWORD);
-    await page.getByTestId('sign-in-submit').click();
+    await enterPassword(page, origin('demo'), CONTACT);
+    await chooseFactor(page, 'totp');
+    await saveScreenshot(page, 'sign-in-second-factor');
     await page.getByTestId('sign-in-code').fill(nextTotpCode(totpSecret));
     await page.getByTestId('sign-in-code-submit').click();
     await page.getByTestId('nav-import').waitFor();

@@ -42,6 +42,12 @@ export function nextTotpCode(secret: string): string {
  * password, enrols TOTP and signs in through the gateway. Returns the access token.
  */
 export async function signInFirstAdministrator(platform: TestPlatform, name: string, email = `owner@${name}.example`): Promise<string> {
+  const totpSecret = await acceptFirstInvitation(platform, name, email);
+  return signInWithTotp(platform, name, email, nextTotpCode(totpSecret));
+}
+
+/** Accepts the first administrator's invitation from the outbox: sets the password and enrols TOTP. Returns the TOTP secret. */
+export async function acceptFirstInvitation(platform: TestPlatform, name: string, email = `owner@${name}.example`): Promise<string> {
   const host = `${name}.${platform.config.baseDomain}`;
   const [, invitation] = await waitForMail(platform, email, /\/invite\/([A-Za-z0-9_-]+)/);
   const json = { 'content-type': 'application/json' };
@@ -58,17 +64,23 @@ export async function signInFirstAdministrator(platform: TestPlatform, name: str
     body: JSON.stringify({ code: authenticator.generate(totpSecret) }),
   });
   if (confirmed.status !== 200) throw new Error(`TOTP enrolment failed: ${confirmed.status} ${confirmed.body}`);
+  return totpSecret;
+}
 
+/** Signs in through the gateway with the password and a TOTP code. Returns the access token. */
+export async function signInWithTotp(platform: TestPlatform, name: string, email: string, code: string): Promise<string> {
+  const host = `${name}.${platform.config.baseDomain}`;
+  const json = { 'content-type': 'application/json' };
   const first = await gatewayRequest(platform, host, '/api/auth/password', {
     method: 'POST',
     headers: json,
     body: JSON.stringify({ email, password: PASSWORD }),
   });
   const { challenge } = first.json<{ challenge: string }>();
-  const second = await gatewayRequest(platform, host, '/api/auth/totp', {
+  const second = await gatewayRequest(platform, host, '/api/auth/second-factor', {
     method: 'POST',
     headers: json,
-    body: JSON.stringify({ challenge, code: nextTotpCode(totpSecret) }),
+    body: JSON.stringify({ challenge, factor: 'totp', code }),
   });
   if (second.status !== 200) throw new Error(`sign-in failed: ${second.status} ${second.body}`);
   return second.json<{ accessToken: string }>().accessToken;

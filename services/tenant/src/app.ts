@@ -1,10 +1,18 @@
 import type { FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
 import websocket from '@fastify/websocket';
 import type pg from 'pg';
 import { createHttpService, createLogger, createMailer, type Logger, type Mailer, type TenantSecret } from '@esm/common';
 import { createAppPool } from './db/pool.js';
 import { loadTenantKeys } from './auth/signing-keys.js';
 import { registerAuthRoutes } from './auth/routes.js';
+import { registerSignInRateLimit } from './auth/limits/rate-limit.js';
+import { registerSignInRoutes } from './auth/sign-in/routes.js';
+import { registerFactorRoutes } from './auth/factors/routes.js';
+import { createVerifiedTokenCache } from './auth/sessions/verified-token-cache.js';
+import { registerSessionRoutes } from './auth/sessions/routes.js';
+import { registerMeRoutes } from './me/routes.js';
+import { registerUserRoutes } from './users/routes.js';
 import { registerObjectRoutes } from './model/objects/routes.js';
 import { registerRelationRoutes } from './model/relations/routes.js';
 import { registerOverviewRoutes } from './model/overview/routes.js';
@@ -42,6 +50,7 @@ export async function buildTenantApp(secret: TenantSecret, options: TenantAppOpt
     database: { pool, readOnlyRole: secret.database.readOnly.user },
     keys: loadTenantKeys(secret.signingKeys),
     audience: { tenant: secret.tenant, origin: secret.origin },
+    verifiedTokens: createVerifiedTokenCache(),
     live: createLiveHub(),
     mailer: options.mailer ?? createMailer(secret.mail, logger),
     logger,
@@ -61,7 +70,15 @@ export async function buildTenantApp(secret: TenantSecret, options: TenantAppOpt
   });
 
   await app.register(websocket, { options: { maxPayload: LIVE_MAX_PAYLOAD_BYTES } });
+  // Reads and sets the refresh token cookie; no other route uses cookies.
+  await app.register(cookie);
+  await registerSignInRateLimit(app);
   await registerAuthRoutes(app, context);
+  await registerSignInRoutes(app, context);
+  await registerFactorRoutes(app, context);
+  await registerSessionRoutes(app, context);
+  await registerMeRoutes(app, context);
+  await registerUserRoutes(app, context);
   await registerObjectRoutes(app, context);
   await registerRelationRoutes(app, context);
   await registerOverviewRoutes(app, context);

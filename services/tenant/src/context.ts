@@ -4,6 +4,7 @@ import { withTransaction, type DatabaseAccess, type Transaction } from './db/tra
 import type { TenantKeys } from './auth/signing-keys.js';
 import type { TokenAudience } from './auth/access-token.js';
 import type { LiveHub } from './live/hub.js';
+import type { VerifiedTokenCache } from './auth/sessions/verified-token-cache.js';
 
 /** The shared state of one tenant's routes. A process has exactly one. */
 export interface TenantContext {
@@ -11,6 +12,7 @@ export interface TenantContext {
   database: DatabaseAccess;
   keys: TenantKeys;
   audience: TokenAudience;
+  verifiedTokens: VerifiedTokenCache;
   live: LiveHub;
   mailer: Mailer;
   logger: Logger;

@@ -18,6 +18,8 @@ export interface AccessTokenClaims {
   userId: string;
   email: string;
   accessLevel: AccessLevel;
+  /** The session the token was issued in; the session check rejects the token once it is revoked. */
+  sessionId: string;
   /** Expiry as seconds since the epoch. */
   expiresAt: number;
 }
@@ -28,15 +30,16 @@ export interface TokenAudience {
   origin: string;
 }
 
-/** Signs an ES512 access token with the current key, valid for 15 minutes. */
+/** Signs an ES512 access token of the session `sessionId` with the current key, valid for 15 minutes. */
 export async function signAccessToken(
   keys: TenantKeys,
   audience: TokenAudience,
   user: { id: string; email: string; accessLevel: AccessLevel },
+  sessionId: string,
 ): Promise<{ token: string; expiresAt: Date }> {
   const issuedAt = Math.floor(Date.now() / 1000);
   const expiresAt = issuedAt + ACCESS_TOKEN_LIFETIME_SECONDS;
-  const token = await new SignJWT({ email: user.email, lvl: user.accessLevel, tid: audience.tenant })
+  const token = await new SignJWT({ email: user.email, lvl: user.accessLevel, tid: audience.tenant, sid: sessionId })
     .setProtectedHeader({ alg: 'ES512', kid: keys.current.kid, typ: 'JWT' })
     .setSubject(user.id)
     .setIssuer(audience.origin)
@@ -72,7 +75,7 @@ export async function verifyAccessToken(keys: TenantKeys, audience: TokenAudienc
       algorithms: ['ES512'],
       issuer: audience.origin,
       audience: audience.origin,
-      requiredClaims: ['exp', 'iat', 'sub'],
+      requiredClaims: ['exp', 'iat', 'sub', 'sid'],
       // maxTokenAge rejects an iat older than the lifetime or later than now (both within the tolerance).
       maxTokenAge: ACCESS_TOKEN_LIFETIME_SECONDS,
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
@@ -82,13 +85,20 @@ export async function verifyAccessToken(keys: TenantKeys, audience: TokenAudienc
     throw new AppError(AUTH_ERRORS.tokenInvalid, { detail: `token rejected: ${(error as Error).name}`, cause: error });
   }
 
-  const { sub, email, lvl, tid, exp, iat } = payload;
-  if (typeof sub !== 'string' || typeof email !== 'string' || !isAccessLevel(lvl) || tid !== audience.tenant || typeof exp !== 'number') {
+  const { sub, email, lvl, tid, sid, exp, iat } = payload;
+  if (
+    typeof sub !== 'string' ||
+    typeof email !== 'string' ||
+    !isAccessLevel(lvl) ||
+    tid !== audience.tenant ||
+    typeof sid !== 'string' ||
+    typeof exp !== 'number'
+  ) {
     throw new AppError(AUTH_ERRORS.tokenInvalid, { detail: 'token claims incomplete or for another tenant' });
   }
   // jose checks exp and iat each against the clock but not against each other.
   if (typeof iat !== 'number' || exp - iat > ACCESS_TOKEN_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS) {
     throw new AppError(AUTH_ERRORS.tokenInvalid, { detail: 'token lifetime longer than 15 minutes' });
   }
-  return { userId: sub, email, accessLevel: lvl, expiresAt: exp };
+  return { userId: sub, email, accessLevel: lvl, sessionId: sid, expiresAt: exp };
 }

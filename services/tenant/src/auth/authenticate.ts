@@ -1,17 +1,21 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import { AppError, COMMON_ERRORS } from '@esm/common';
+import { AppError, COMMON_ERRORS, type Locale } from '@esm/common';
 import { translateDatabaseError } from '../db/database-errors.js';
 import type { DatabaseAccess } from '../db/transaction.js';
 import { AUTH_ERRORS } from './errors.js';
-import { verifyAccessToken, type TokenAudience } from './access-token.js';
+import type { TokenAudience } from './access-token.js';
 import { hasAccessLevel, type AccessLevel } from './access-level.js';
 import type { TenantKeys } from './signing-keys.js';
+import { verifyAccessTokenCached, type VerifiedTokenCache } from './sessions/verified-token-cache.js';
 
 /** The signed-in user of a request, with the access level stored now, not when the token was signed. */
 export interface AuthenticatedUser {
   id: string;
   email: string;
   accessLevel: AccessLevel;
+  locale: Locale;
+  /** The session of the request's token. */
+  sessionId: string;
 }
 
 declare module 'fastify' {
@@ -26,27 +30,47 @@ export interface AuthenticationContext {
   database: DatabaseAccess;
   keys: TenantKeys;
   audience: TokenAudience;
+  verifiedTokens: VerifiedTokenCache;
 }
 
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
- * Verifies a bearer token and loads its user. Throws AUTH_TOKEN_INVALID when
- * the user no longer exists or is no longer active, so disabling a user takes
- * effect before the token expires.
+ * Verifies a bearer token and loads its user and session in one query.
+ * Throws AUTH_TOKEN_INVALID when the token has no session, the session is
+ * revoked or expired, or the user is no longer active, so signing out,
+ * revoking and deactivating take effect before the token expires. The access
+ * level is the one stored now, not the one in the token.
  */
 export async function authenticateToken(context: AuthenticationContext, token: string): Promise<AuthenticatedUser & { expiresAt: number }> {
-  const claims = await verifyAccessToken(context.keys, context.audience, token);
-  let row: { id: string; email: string; access_level: AccessLevel } | undefined;
+  const claims = await verifyAccessTokenCached(context.verifiedTokens, context.keys, context.audience, token);
+  // Only this tenant's key can sign a token, but a malformed id would make the query fail with a data exception instead of a 401.
+  if (!UUID_PATTERN.test(claims.userId) || !UUID_PATTERN.test(claims.sessionId)) {
+    throw new AppError(AUTH_ERRORS.tokenInvalid, { detail: 'token subject or session id is not a UUID' });
+  }
+  type Row = { id: string; email: string; access_level: AccessLevel; locale: Locale };
+  let row: Row | undefined;
   try {
-    const result = await context.database.pool.query<{ id: string; email: string; access_level: AccessLevel }>(
-      "SELECT id, email, access_level FROM users WHERE id = $1 AND status = 'active'",
-      [claims.userId],
+    const result = await context.database.pool.query<Row>(
+      `SELECT users.id, users.email, users.access_level, users.locale
+       FROM sessions JOIN users ON users.id = sessions.user_id
+       WHERE sessions.id = $1 AND sessions.user_id = $2 AND sessions.revoked_at IS NULL AND sessions.expires_at > now()
+         AND users.status = 'active'`,
+      [claims.sessionId, claims.userId],
     );
     row = result.rows[0];
   } catch (error) {
     throw translateDatabaseError(error);
   }
-  if (!row) throw new AppError(AUTH_ERRORS.tokenInvalid, { detail: 'token user is not active' });
-  return { id: row.id, email: row.email, accessLevel: row.access_level, expiresAt: claims.expiresAt };
+  if (!row) throw new AppError(AUTH_ERRORS.tokenInvalid, { detail: 'session revoked or expired, or user not active' });
+  return {
+    id: row.id,
+    email: row.email,
+    accessLevel: row.access_level,
+    locale: row.locale,
+    sessionId: claims.sessionId,
+    expiresAt: claims.expiresAt,
+  };
 }
 
 /**

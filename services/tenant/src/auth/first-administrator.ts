@@ -28,7 +28,11 @@ export async function inviteFirstAdministrator(
     );
     if (state.rows[0]?.has_users || state.rows[0]?.was_sent) return null;
     await transaction.query('DELETE FROM invitations WHERE sent_at IS NULL');
-    return createInvitation(transaction, { email: secret.firstAdministrator.email, accessLevel: 'admin' });
+    return createInvitation(transaction, {
+      email: secret.firstAdministrator.email,
+      accessLevel: 'admin',
+      locale: secret.firstAdministrator.locale,
+    });
   });
   if (!invitation) {
     logger.debug('first administrator already invited');
@@ -38,6 +42,7 @@ export async function inviteFirstAdministrator(
   const message = buildInvitationMail({
     to: secret.firstAdministrator.email,
     locale: secret.firstAdministrator.locale,
+    accessLevel: 'admin',
     tenant: secret.tenant,
     link: `${secret.origin}/invite/${invitation.token}`,
     validDays: INVITATION_LIFETIME_DAYS,

@@ -1,14 +1,31 @@
 import type { MailMessage } from '@esm/common';
+import type { AccessLevel } from './access-level.js';
+
+/** Phrases that complete "You are invited …" with what the invitee may do, by language and access level. */
+const INVITED_AS: Record<'en' | 'sv', Record<AccessLevel, (tenant: string) => string>> = {
+  en: {
+    admin: (tenant) => `as an administrator of ${tenant} in ESM`,
+    write: (tenant) => `to ${tenant} in ESM, where you can read and change the models`,
+    read: (tenant) => `to ${tenant} in ESM, where you can read the models`,
+  },
+  sv: {
+    admin: (tenant) => `som administratör för ${tenant} i ESM`,
+    write: (tenant) => `till ${tenant} i ESM, där du kan läsa och ändra modellerna`,
+    read: (tenant) => `till ${tenant} i ESM, där du kan läsa modellerna`,
+  },
+};
 
 /** Builds the invitation e-mail in the invitee's language. */
 export function buildInvitationMail(options: {
   to: string;
   locale: 'en' | 'sv';
+  accessLevel: AccessLevel;
   tenant: string;
   link: string;
   validDays: number;
 }): MailMessage {
   const { to, tenant, link, validDays } = options;
+  const invitedAs = INVITED_AS[options.locale][options.accessLevel](tenant);
   if (options.locale === 'sv') {
     return {
       to,
@@ -16,7 +33,7 @@ export function buildInvitationMail(options: {
       text: [
         'Hej!',
         '',
-        `Du är inbjuden som administratör för ${tenant} i ESM. Öppna länken för att välja lösenord och koppla en autentiseringsapp:`,
+        `Du är inbjuden ${invitedAs}. Öppna länken för att välja lösenord och koppla en autentiseringsapp:`,
         '',
         link,
         '',
@@ -30,7 +47,7 @@ export function buildInvitationMail(options: {
     text: [
       'Hello,',
       '',
-      `You are invited as the administrator of ${tenant} in ESM. Open the link to choose a password and set up an authenticator app:`,
+      `You are invited ${invitedAs}. Open the link to choose a password and set up an authenticator app:`,
       '',
       link,
       '',

@@ -1,4 +1,4 @@
-import { AppError } from '@esm/common';
+import { AppError, type Locale } from '@esm/common';
 import type { Transaction } from '../db/transaction.js';
 import { AUTH_ERRORS } from './errors.js';
 import { createOneTimeToken, hashOneTimeToken } from './one-time-token.js';
@@ -12,18 +12,20 @@ export interface UsableInvitation {
   id: string;
   email: string;
   accessLevel: AccessLevel;
+  /** The language of the invitee's e-mails, kept on the user when the invitation is accepted. */
+  locale: Locale;
 }
 
 /** Stores a new invitation and returns its token, which exists only in the returned value and the e-mail. */
 export async function createInvitation(
   transaction: Transaction,
-  invitee: { email: string; accessLevel: AccessLevel },
+  invitee: { email: string; accessLevel: AccessLevel; locale: Locale },
 ): Promise<{ id: string; token: string }> {
   const { token, hash } = createOneTimeToken();
   const result = await transaction.query<{ id: string }>(
-    `INSERT INTO invitations (token_hash, email, access_level, expires_at)
-     VALUES ($1, $2, $3, now() + make_interval(days => $4)) RETURNING id`,
-    [hash, invitee.email.toLowerCase(), invitee.accessLevel, INVITATION_LIFETIME_DAYS],
+    `INSERT INTO invitations (token_hash, email, access_level, locale, expires_at)
+     VALUES ($1, $2, $3, $4, now() + make_interval(days => $5)) RETURNING id`,
+    [hash, invitee.email.toLowerCase(), invitee.accessLevel, invitee.locale, INVITATION_LIFETIME_DAYS],
   );
   return { id: result.rows[0]!.id, token };
 }
@@ -34,21 +36,24 @@ export async function createInvitation(
  * cannot both use it.
  */
 export async function findUsableInvitation(transaction: Transaction, token: string, lock = false): Promise<UsableInvitation> {
-  const result = await transaction.query<{ id: string; email: string; access_level: AccessLevel }>(
-    `SELECT id, email, access_level FROM invitations
+  const result = await transaction.query<{ id: string; email: string; access_level: AccessLevel; locale: Locale }>(
+    `SELECT id, email, access_level, locale FROM invitations
      WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() ${lock ? 'FOR UPDATE' : ''}`,
     [hashOneTimeToken(token)],
   );
   const row = result.rows[0];
   if (!row) throw new AppError(AUTH_ERRORS.invitationInvalid);
-  return { id: row.id, email: row.email, accessLevel: row.access_level };
+  return { id: row.id, email: row.email, accessLevel: row.access_level, locale: row.locale };
 }
 
 /**
  * Stores the invitee's password hash and new TOTP secret on a pending user,
  * creating the user on the first call. Repeating the step replaces both,
  * which lets a person who lost the QR code start over. Throws
- * INVITATION_INVALID when the e-mail address already has an active account.
+ * INVITATION_INVALID when the e-mail address has an account that is not
+ * pending, such as a deactivated one. An administrator's invitation creates
+ * the pending user beforehand; its access level, mobile number and locale,
+ * which the administrator may have changed since, are kept.
  */
 export async function storePendingCredentials(
   transaction: Transaction,
@@ -56,12 +61,12 @@ export async function storePendingCredentials(
   credentials: { passwordHash: string; totpSecret: string },
 ): Promise<void> {
   const result = await transaction.query(
-    `INSERT INTO users (email, password_hash, totp_secret, access_level, status)
-     VALUES ($1, $2, $3, $4, 'pending')
+    `INSERT INTO users (email, password_hash, totp_secret, access_level, locale, status)
+     VALUES ($1, $2, $3, $4, $5, 'pending')
      ON CONFLICT (email) DO UPDATE
-       SET password_hash = EXCLUDED.password_hash, totp_secret = EXCLUDED.totp_secret, access_level = EXCLUDED.access_level
+       SET password_hash = EXCLUDED.password_hash, totp_secret = EXCLUDED.totp_secret
        WHERE users.status = 'pending'`,
-    [invitation.email, credentials.passwordHash, credentials.totpSecret, invitation.accessLevel],
+    [invitation.email, credentials.passwordHash, credentials.totpSecret, invitation.accessLevel, invitation.locale],
   );
   if (result.rowCount !== 1) {
     throw new AppError(AUTH_ERRORS.invitationInvalid, { detail: 'the invited e-mail address already has an account' });
@@ -90,7 +95,7 @@ export async function activateInvitedUser(
   totpStep: number,
 ): Promise<void> {
   await transaction.query(
-    "UPDATE users SET status = 'active', totp_enabled = true, totp_last_step = $2 WHERE id = $1",
+    "UPDATE users SET status = 'active', activated_at = now(), totp_enabled = true, totp_last_step = $2 WHERE id = $1",
     [userId, totpStep],
   );
   await transaction.query('UPDATE invitations SET used_at = now() WHERE id = $1', [invitation.id]);

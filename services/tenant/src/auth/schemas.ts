@@ -1,4 +1,4 @@
-/** Input schemas of the invitation and sign-in routes. */
+/** Input schemas of the invitation routes. */
 
 const token = { type: 'string', minLength: 1, maxLength: 200 } as const;
 
@@ -21,18 +21,4 @@ export const totpBodySchema = {
   required: ['code'],
   additionalProperties: false,
   properties: { code: { type: 'string', maxLength: 16 } },
-} as const;
-
-export const signInPasswordBodySchema = {
-  type: 'object',
-  required: ['email', 'password'],
-  additionalProperties: false,
-  properties: { email: { type: 'string', maxLength: 254 }, password: { type: 'string', maxLength: 1024 } },
-} as const;
-
-export const signInTotpBodySchema = {
-  type: 'object',
-  required: ['challenge', 'code'],
-  additionalProperties: false,
-  properties: { challenge: token, code: { type: 'string', maxLength: 16 } },
 } as const;

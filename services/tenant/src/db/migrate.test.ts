@@ -28,8 +28,13 @@ describe('runMigrations', () => {
       'audit_entries',
       'invitations',
       'objects',
+      'recovery_codes',
+      'refresh_tokens',
       'relations',
+      'sessions',
       'sign_in_challenges',
+      'sign_in_codes',
+      'sign_in_failures',
       'users',
     ]);
   });
@@ -47,11 +52,17 @@ describe('runMigrations', () => {
     await expect(app.query(statement)).rejects.toMatchObject({ code: '42501' });
   });
 
-  it('rejects an update of audit entries by the owner through the trigger', async () => {
+  it.each([
+    ['UPDATE', "UPDATE audit_entries SET summary = 'changed'"],
+    ['DELETE', 'DELETE FROM audit_entries'],
+    ['TRUNCATE', 'TRUNCATE audit_entries'],
+  ])('rejects %s of audit entries by the owner through the trigger', async (_verb, statement) => {
     const owner = new pg.Client(tenant.secret.database.owner);
     await owner.connect();
     try {
-      await expect(owner.query("UPDATE audit_entries SET summary = 'changed'")).rejects.toMatchObject({ code: '42501' });
+      await expect(owner.query(statement)).rejects.toMatchObject({ code: '42501' });
+      const count = await owner.query<{ count: number }>('SELECT count(*)::int AS count FROM audit_entries');
+      expect(count.rows[0]!.count).toBeGreaterThanOrEqual(1);
     } finally {
       await owner.end();
     }
@@ -68,7 +79,13 @@ describe('runMigrations', () => {
     await runMigrations(tenant.secret.database.owner, roles, logger);
     const after = await tenant.admin.query('SELECT name, run_on FROM esm_migrations.migrations ORDER BY id');
     expect(after.rows).toEqual(before.rows);
-    expect(after.rows.map((row) => row.name)).toEqual(['001-initial-schema', '002-hide-secret-columns-from-read-only-role']);
+    expect(after.rows.map((row) => row.name)).toEqual([
+      '001-initial-schema',
+      '002-hide-secret-columns-from-read-only-role',
+      '003-second-factors-and-limits',
+      '004-sessions-and-users',
+      '005-audit-chain',
+    ]);
   });
 
   describe('read-only role', () => {
@@ -88,6 +105,13 @@ describe('runMigrations', () => {
       ['every users column', 'SELECT * FROM users'],
       ['invitations.token_hash', 'SELECT token_hash FROM invitations'],
       ['sign_in_challenges.hash', 'SELECT hash FROM sign_in_challenges'],
+      ['refresh_tokens.hash', 'SELECT hash FROM refresh_tokens'],
+      ['users.totp_pending_secret', 'SELECT totp_pending_secret FROM users'],
+      ['users.recovery_code_salt', 'SELECT recovery_code_salt FROM users'],
+      ['sign_in_challenges.enrolment_secret', 'SELECT enrolment_secret FROM sign_in_challenges'],
+      ['sign_in_codes.code_hash', 'SELECT code_hash FROM sign_in_codes'],
+      ['sign_in_codes.challenge_hash', 'SELECT challenge_hash FROM sign_in_codes'],
+      ['recovery_codes.hash', 'SELECT hash FROM recovery_codes'],
     ])('cannot read %s', async (_column, statement) => {
       await expect(readOnly.query(statement)).rejects.toMatchObject({ code: '42501' });
     });
@@ -96,6 +120,11 @@ describe('runMigrations', () => {
       await expect(readOnly.query('SELECT id, email, access_level, status, totp_enabled FROM users')).resolves.toBeDefined();
       await expect(readOnly.query('SELECT id, email, expires_at, used_at FROM invitations')).resolves.toBeDefined();
       await expect(readOnly.query('SELECT user_id, expires_at, used_at FROM sign_in_challenges')).resolves.toBeDefined();
+      await expect(readOnly.query('SELECT preferred_factor FROM users')).resolves.toBeDefined();
+      await expect(readOnly.query('SELECT created_at, attempts, codes_sent FROM sign_in_challenges')).resolves.toBeDefined();
+      await expect(readOnly.query('SELECT factor, expires_at, used_at FROM sign_in_codes')).resolves.toBeDefined();
+      await expect(readOnly.query('SELECT user_id, created_at, used_at FROM recovery_codes')).resolves.toBeDefined();
+      await expect(readOnly.query('SELECT email, failures, last_attempt_at, locked_until FROM sign_in_failures')).resolves.toBeDefined();
     });
 
     it('hides totp_secret after SET LOCAL ROLE', async () => {

@@ -109,27 +109,41 @@ export function totpCode(secret: string, stepsAhead = 0): string {
   return authenticator.clone({ epoch: Date.now() + stepsAhead * 30_000 }).generate(secret);
 }
 
-/** Inserts an active user directly and signs a token for it, for tests about access rather than sign-in. */
+/**
+ * Inserts an active user and a session directly and signs a token for them,
+ * for tests about access rather than sign-in.
+ */
 export async function createUserWithToken(
   tenant: TestTenant,
   accessLevel: AccessLevel,
-): Promise<{ id: string; email: string; token: string }> {
+): Promise<{ id: string; email: string; token: string; sessionId: string }> {
   const email = `${accessLevel}-${randomBytes(3).toString('hex')}@example.test`;
   const result = await tenant.admin.query<{ id: string }>(
-    `INSERT INTO esm.users (email, access_level, status, totp_enabled) VALUES ($1, $2, 'active', true) RETURNING id`,
+    `INSERT INTO esm.users (email, access_level, status, totp_enabled, activated_at) VALUES ($1, $2, 'active', true, now()) RETURNING id`,
     [email, accessLevel],
   );
   const id = result.rows[0]!.id;
-  const { token } = await signAccessToken(loadTenantKeys(tenant.secret.signingKeys), { tenant: tenant.name, origin: tenant.secret.origin }, {
-    id,
-    email,
-    accessLevel,
-  });
-  return { id, email, token };
+  const sessionId = await createTestSession(tenant, id);
+  const { token } = await signAccessToken(
+    loadTenantKeys(tenant.secret.signingKeys),
+    { tenant: tenant.name, origin: tenant.secret.origin },
+    { id, email, accessLevel },
+    sessionId,
+  );
+  return { id, email, token, sessionId };
+}
+
+/** Inserts a session of a user that ends in 7 days, without a refresh token, and returns its id. */
+export async function createTestSession(tenant: TestTenant, userId: string): Promise<string> {
+  const result = await tenant.admin.query<{ id: string }>(
+    "INSERT INTO esm.sessions (user_id, expires_at) VALUES ($1, now() + interval '7 days') RETURNING id",
+    [userId],
+  );
+  return result.rows[0]!.id;
 }
 
 /** Counts rows of a table in the tenant's schema. */
-export async function countRows(tenant: TestTenant, table: 'objects' | 'relations' | 'audit_entries' | 'users' | 'invitations'): Promise<number> {
+export async function countRows(tenant: TestTenant, table: 'objects' | 'relations' | 'audit_entries' | 'users' | 'invitations' | 'sessions' | 'refresh_tokens'): Promise<number> {
   const result = await tenant.admin.query<{ count: number }>(`SELECT count(*)::int AS count FROM esm.${table}`);
   return result.rows[0]!.count;
 }

@@ -3,6 +3,7 @@ import { Route, Routes } from 'react-router';
 import { AppLayout } from './components/app-layout';
 import { PublicLayout } from './components/public-layout';
 import { RequireSession } from './components/require-session';
+import { AccountPage } from './pages/account/account-page';
 import { AuditPage } from './pages/audit/audit-page';
 import { HomePage } from './pages/home-page';
 import { ImportPage } from './pages/import/import-page';
@@ -11,6 +12,7 @@ import { NotFoundPage } from './pages/not-found-page';
 import { ObjectPage } from './pages/object/object-page';
 import { ObjectListPage } from './pages/objects/object-list-page';
 import { SignInPage } from './pages/sign-in/sign-in-page';
+import { UsersPage } from './pages/users/users-page';
 import { SessionProvider } from './session/session-context';
 
 /** Renders the routes of the web client. Every page except invitation and sign-in needs a session. */
@@ -34,6 +36,8 @@ export function App() {
           <Route path="/objects/:id" element={<ObjectPage />} />
           <Route path="/import" element={<ImportPage />} />
           <Route path="/audit" element={<AuditPage />} />
+          <Route path="/account" element={<AccountPage />} />
+          <Route path="/users" element={<UsersPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

@@ -1,22 +1,9 @@
 import i18n, { currentLanguage } from '../i18n';
+import { ApiError, errorFromResponse, NETWORK_ERROR } from './api-error';
+import { ensureFreshSession, renewSession } from './session';
 import { endSession, getSession } from './session-store';
-import type { ApiErrorBody } from './types';
 
-/** An error response of the tenant API, or a failure to reach it. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly requestId?: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
-
-/** Code of the ApiError raised when the request never got an HTTP response. */
-export const NETWORK_ERROR = 'NETWORK_ERROR';
+export { ApiError, hasErrorCode, NETWORK_ERROR } from './api-error';
 
 /** Returns the headers every API request carries: language, accepted type and, if signed in, the token. */
 export function apiHeaders(authenticated: boolean): Record<string, string> {
@@ -32,25 +19,20 @@ export function apiHeaders(authenticated: boolean): Record<string, string> {
   return headers;
 }
 
-/** Builds the ApiError for a non-2xx response from its status and body text. */
-export function errorFromResponse(status: number, bodyText: string): ApiError {
-  try {
-    const body = JSON.parse(bodyText) as Partial<ApiErrorBody>;
-    if (body.error !== undefined && typeof body.error.message === 'string') {
-      return new ApiError(status, body.error.code, body.error.message, body.error.requestId);
-    }
-  } catch {
-    // Not JSON, for example an HTML page from a proxy: fall through to the generic message.
-  }
-  return new ApiError(status, `HTTP_${status}`, i18n.t('errors.unexpected', { status }));
-}
-
 /**
- * Ends the session when a signed-in request got 401. The route guard
- * (RequireSession) then sends the user to the sign-in page.
+ * Ends the session after a signed-in request got 401 that a renewed token
+ * did not cure. The route guard (RequireSession) then sends the user to the
+ * sign-in page, which shows why.
  */
-export function handleUnauthorized(status: number, authenticated: boolean): void {
-  if (status === 401 && authenticated) {
+export function handleUnauthorized(error: ApiError, authenticated: boolean): void {
+  if (error.status !== 401 || !authenticated) {
+    return;
+  }
+  if (error.code === 'SESSION_REVOKED') {
+    endSession('revoked');
+  } else if (error.code === 'SESSION_EXPIRED') {
+    endSession('expired');
+  } else {
     endSession('rejected');
   }
 }
@@ -64,25 +46,18 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-/**
- * Sends a request to the tenant API and returns the parsed JSON response.
- * Throws ApiError with the server's translated message for a non-2xx response,
- * and with code NETWORK_ERROR when the server cannot be reached.
- */
-export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const authenticated = options.authenticated ?? true;
+async function send(path: string, options: RequestOptions, authenticated: boolean): Promise<Response> {
   const headers = apiHeaders(authenticated);
   if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json';
   }
-
-  let response: Response;
   try {
-    response = await fetch(path, {
+    return await fetch(path, {
       method: options.method ?? 'GET',
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: options.signal,
+      credentials: 'same-origin',
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') {
@@ -90,15 +65,45 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
     }
     throw new ApiError(0, NETWORK_ERROR, i18n.t('errors.network'));
   }
+}
 
-  if (!response.ok) {
-    handleUnauthorized(response.status, authenticated);
-    throw errorFromResponse(response.status, await response.text());
+async function readError(response: Response): Promise<ApiError> {
+  return errorFromResponse(response.status, await response.text(), response.headers.get('Retry-After'));
+}
+
+/**
+ * Sends a request to the tenant API and returns the parsed JSON response.
+ * A signed-in request renews an access token that is about to expire, and
+ * after a 401 AUTH_TOKEN_INVALID renews it once and sends the request again,
+ * so an expired access token does not interrupt the user's work while the
+ * refresh cookie is valid.
+ * Throws ApiError with the server's translated message for a non-2xx response,
+ * and with code NETWORK_ERROR when the server cannot be reached.
+ */
+export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const authenticated = options.authenticated ?? true;
+  if (authenticated) {
+    await ensureFreshSession();
   }
+
+  let response = await send(path, options, authenticated);
+  if (!response.ok) {
+    let error = await readError(response);
+    if (authenticated && error.status === 401 && error.code === 'AUTH_TOKEN_INVALID' && (await renewSession()) !== null) {
+      response = await send(path, options, authenticated);
+      error = response.ok ? error : await readError(response);
+    }
+    if (!response.ok) {
+      handleUnauthorized(error, authenticated);
+      throw error;
+    }
+  }
+
   if (response.status === 204) {
     return undefined as T;
   }
-  return (await response.json()) as T;
+  const text = await response.text();
+  return (text === '' ? undefined : JSON.parse(text)) as T;
 }
 
 /** Builds a query string from the parameters that have a value. */

@@ -1,5 +1,7 @@
 import i18n from '../i18n';
-import { apiHeaders, ApiError, errorFromResponse, handleUnauthorized, NETWORK_ERROR } from './client';
+import { errorFromResponse } from './api-error';
+import { apiHeaders, ApiError, handleUnauthorized, NETWORK_ERROR } from './client';
+import { ensureFreshSession } from './session';
 import { NdjsonDecoder } from './ndjson';
 import type { ImportEvent } from './types';
 
@@ -26,7 +28,9 @@ export const IMPORT_INCOMPLETE = 'IMPORT_INCOMPLETE';
  * progress. Its responseText grows while the response streams in, so the
  * progress lines are still read as they arrive.
  */
-export function importArchimate(file: File, listeners: ImportListeners, signal?: AbortSignal): Promise<ImportFinished> {
+export async function importArchimate(file: File, listeners: ImportListeners, signal?: AbortSignal): Promise<ImportFinished> {
+  // A large upload can take minutes, and the request cannot be sent again after a 401, so it starts with a fresh token.
+  await ensureFreshSession();
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
     const decoder = new NdjsonDecoder<ImportEvent>();
@@ -75,8 +79,9 @@ export function importArchimate(file: File, listeners: ImportListeners, signal?:
     request.onabort = () => reject(new DOMException('The import request was aborted.', 'AbortError'));
     request.onload = () => {
       if (request.status < 200 || request.status >= 300) {
-        handleUnauthorized(request.status, true);
-        reject(errorFromResponse(request.status, request.responseText));
+        const error = errorFromResponse(request.status, request.responseText, request.getResponseHeader('Retry-After'));
+        handleUnauthorized(error, true);
+        reject(error);
         return;
       }
       try {

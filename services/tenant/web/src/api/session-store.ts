@@ -3,43 +3,41 @@ import type { SignInResult, User } from './types';
 /** The signed-in user's access token and profile. */
 export interface Session {
   accessToken: string;
-  /** Epoch milliseconds after which the token is no longer accepted. */
+  /** Epoch milliseconds, on this computer's clock, after which the server no longer accepts the token. */
   expiresAt: number;
   user: User;
 }
 
-// sessionStorage keeps the token for this tab only and drops it when the tab
-// closes, so a reload keeps the user signed in but the token does not outlive
-// the browsing session.
-const STORAGE_KEY = 'esm.session';
+/**
+ * Reason the last session ended, which the sign-in page shows:
+ * - `sign-out`: the user signed out here;
+ * - `sign-out-unconfirmed`: the user signed out, but the server could not be reached to end the session there;
+ * - `signed-out-everywhere`: the user signed out on all devices;
+ * - `revoked`: the server revoked the session (sign-out elsewhere, an administrator, a reused refresh token);
+ * - `expired`: the refresh token reached its lifetime;
+ * - `rejected`: the server refused the token for another reason.
+ */
+export type SessionEndReason = 'sign-out' | 'sign-out-unconfirmed' | 'signed-out-everywhere' | 'revoked' | 'expired' | 'rejected';
 
-let current: Session | null = readStoredSession();
-// True when the last session ended because the API rejected its token, so the sign-in page can say why.
-let rejectedByServer = false;
-const listeners = new Set<() => void>();
-
-function readStoredSession(): Session | null {
-  try {
-    const stored = sessionStorage.getItem(STORAGE_KEY);
-    if (stored === null) {
-      return null;
-    }
-    const session = JSON.parse(stored) as Session;
-    return session.expiresAt > Date.now() ? session : null;
-  } catch {
-    return null;
-  }
+/** Session state that the pages render: the session, whether the client is still restoring it after a page load, and why the last one ended. */
+export interface SessionState {
+  session: Session | null;
+  /** True until the first POST /api/auth/refresh after a page load has completed. */
+  restoring: boolean;
+  /** Reason the last session ended, or null when none ended since the page loaded or the user signed in. */
+  endReason: SessionEndReason | null;
 }
 
-function writeStoredSession(session: Session | null): void {
-  try {
-    if (session === null) {
-      sessionStorage.removeItem(STORAGE_KEY);
-    } else {
-      sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session));
-    }
-  } catch {
-    // With storage disabled the session lives in memory until the next reload.
+// The access token lives in this module only, never in Web Storage, so a
+// script injected into the page cannot read a token that outlives the tab.
+// The HttpOnly refresh cookie restores the session after a reload.
+let state: SessionState = { session: null, restoring: true, endReason: null };
+const listeners = new Set<() => void>();
+
+function publish(next: SessionState): void {
+  state = next;
+  for (const listener of listeners) {
+    listener();
   }
 }
 
@@ -51,45 +49,72 @@ function toEpochMilliseconds(value: string | number): number {
   return new Date(value).getTime();
 }
 
-function publish(session: Session | null): void {
-  current = session;
-  writeStoredSession(session);
-  for (const listener of listeners) {
-    listener();
+/** Returns the token's lifetime in milliseconds from its `iat` and `exp` claims, or null when they cannot be read. */
+function tokenLifetime(accessToken: string): number | null {
+  try {
+    const payload = accessToken.split('.')[1] ?? '';
+    const claims = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { iat?: unknown; exp?: unknown };
+    if (typeof claims.iat === 'number' && typeof claims.exp === 'number' && claims.exp > claims.iat) {
+      return (claims.exp - claims.iat) * 1000;
+    }
+  } catch {
+    // Not a JWT this client can read: the server's expiresAt is used as sent.
   }
+  return null;
 }
 
-/** Returns the current session, or null when no user is signed in or the token has expired. */
+/**
+ * Returns when the token expires, on this computer's clock. The server's
+ * expiresAt is on the server's clock, and a computer whose clock runs ahead
+ * would take every new token for expired and renew it without end. Counting
+ * the token's lifetime from its arrival avoids that, and errs early.
+ */
+function localExpiry(result: SignInResult): number {
+  const lifetime = tokenLifetime(result.accessToken);
+  return lifetime === null ? toEpochMilliseconds(result.expiresAt) : Date.now() + lifetime;
+}
+
+/** Returns the current state. The object changes identity only when the state changes, as useSyncExternalStore expects. */
+export function getSessionState(): SessionState {
+  return state;
+}
+
+/** Returns the current session, or null when no user is signed in. Its access token may have expired and be due for renewal. */
 export function getSession(): Session | null {
-  // No side effects here, because React calls this while rendering.
-  return current !== null && current.expiresAt > Date.now() ? current : null;
+  return state.session;
 }
 
-/** Stores the result of a completed sign-in. */
-export function startSession(result: SignInResult): void {
-  rejectedByServer = false;
-  publish({ accessToken: result.accessToken, expiresAt: toEpochMilliseconds(result.expiresAt), user: result.user });
+/** Stores the result of a sign-in or a refresh. */
+export function startSession(result: SignInResult): Session {
+  const session = { accessToken: result.accessToken, expiresAt: localExpiry(result), user: result.user };
+  publish({ session, restoring: false, endReason: null });
+  return session;
 }
 
-/** Replaces the stored profile, for example after GET /api/me reports a changed access level. */
+/** Replaces the stored profile, for example after GET /api/me reports a changed access level or language. */
 export function updateSessionUser(user: User): void {
-  if (current !== null) {
-    publish({ ...current, user });
+  if (state.session !== null) {
+    publish({ ...state, session: { ...state.session, user: { ...state.session.user, ...user } } });
   }
 }
 
-/** Forgets the token. `reason` is 'rejected' when the API answered 401, and 'sign-out' when the user signed out. */
-export function endSession(reason: 'sign-out' | 'rejected'): void {
-  rejectedByServer = reason === 'rejected';
-  if (current !== null) {
-    publish(null);
+/** Marks the restore after a page load as finished without a session. */
+export function finishRestoring(): void {
+  if (state.restoring) {
+    publish({ ...state, restoring: false });
   }
 }
 
-/** Returns true when the last session ended because its token expired or the API rejected it, not by signing out. */
-export function sessionEndedWithoutSignOut(): boolean {
-  const expired = current !== null && current.expiresAt <= Date.now();
-  return rejectedByServer || expired;
+/**
+ * Discards the token. With no session this only records the reason of a
+ * failed restore, so the first reason wins: a request that fails after the
+ * refresh already reported the session revoked does not overwrite that reason.
+ */
+export function endSession(reason: SessionEndReason | null): void {
+  if (state.session === null && !state.restoring) {
+    return;
+  }
+  publish({ session: null, restoring: false, endReason: reason });
 }
 
 /** Registers a listener for session changes, as useSyncExternalStore expects. */

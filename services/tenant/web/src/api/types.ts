@@ -2,10 +2,50 @@
 
 export type AccessLevel = 'read' | 'write' | 'admin';
 
+export const ACCESS_LEVELS: readonly AccessLevel[] = ['read', 'write', 'admin'];
+
+/** A second factor: authenticator app, a one-time code by SMS or e-mail, or a recovery code. */
+export type Factor = 'totp' | 'sms' | 'email' | 'recovery';
+
+/** The factors that send a one-time code, with POST /api/auth/one-time-code, before the user can type it. */
+export type SentCodeFactor = Extract<Factor, 'sms' | 'email'>;
+
+/** A language the user can choose for the client and for e-mails. */
+export type Locale = 'sv' | 'en';
+
+/** The signed-in user as sign-in and refresh return it. */
 export interface User {
   id: string;
   email: string;
   accessLevel: AccessLevel;
+  /** Missing from servers older than the sessions contract. */
+  locale?: Locale;
+}
+
+/** GET /api/me: the signed-in user's own account. */
+export interface Account {
+  id: string;
+  email: string;
+  mobile: string | null;
+  accessLevel: AccessLevel;
+  locale: Locale;
+  factors: Factor[];
+  preferredFactor: Factor | null;
+  recoveryCodesLeft: number;
+}
+
+/** One user in GET /api/users. */
+export interface UserSummary {
+  id: string;
+  email: string;
+  mobile: string | null;
+  accessLevel: AccessLevel;
+  /** 'invited' until the invitation is accepted. Other values are shown as sent. */
+  status: 'active' | 'deactivated' | 'invited' | (string & {});
+  factors: Factor[];
+  /** ISO 8601 timestamp, or null when sign-in is not locked. */
+  lockedUntil: string | null;
+  createdAt: string;
 }
 
 export interface ApiErrorBody {
@@ -27,15 +67,32 @@ export interface TotpEnrolment {
   qrCodeDataUrl: string;
 }
 
+/** POST /api/auth/password: the challenge for the second step. */
 export interface PasswordChallenge {
   challenge: string;
+  /** The second factors this user can use now. */
+  factors: Factor[];
+  /** True after an administrator reset the user's factor: the user enrols a new authenticator app instead. */
+  enrolmentRequired: boolean;
 }
 
+/** Result of the second sign-in step, of enrolment and of POST /api/auth/refresh. */
 export interface SignInResult {
   accessToken: string;
   /** An ISO 8601 timestamp. Epoch seconds or milliseconds are accepted too. */
   expiresAt: string | number;
   user: User;
+}
+
+/** Result of confirming a new authenticator app: after a factor reset, a session and the new recovery codes. */
+export interface EnrolmentResult extends SignInResult {
+  recoveryCodes: string[];
+}
+
+/** POST /api/invitations/:token/totp: the account is active. */
+export interface InvitationAccepted {
+  email: string;
+  recoveryCodes: string[];
 }
 
 export interface ModelObject {

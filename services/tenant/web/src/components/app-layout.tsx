@@ -1,10 +1,10 @@
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, NavLink, Outlet, useNavigate } from 'react-router';
+import { Link, NavLink, Outlet } from 'react-router';
 
-import { endSession } from '../api/session-store';
+import { signOut } from '../api/sign-out';
 import { useFocusOnNavigate } from '../hooks/use-focus-on-navigate';
-import { useCanWrite, useSession } from '../session/session-context';
+import { useCanWrite, useIsAdministrator, useSession } from '../session/session-context';
 import { LanguageSwitch } from './language-switch';
 
 /** Frame of the signed-in pages: navigation bar, then the page. */
@@ -12,13 +12,15 @@ export function AppLayout() {
   const { t } = useTranslation();
   const session = useSession();
   const canWrite = useCanWrite();
-  const navigate = useNavigate();
+  const isAdministrator = useIsAdministrator();
   const main = useRef<HTMLElement>(null);
+  const [signingOut, setSigningOut] = useState(false);
   useFocusOnNavigate(main);
 
-  const signOut = () => {
-    endSession('sign-out');
-    void navigate('/sign-in', { replace: true });
+  // Ending the session makes RequireSession show the sign-in page, so no navigation is needed here.
+  const startSignOut = () => {
+    setSigningOut(true);
+    void signOut();
   };
 
   return (
@@ -49,16 +51,23 @@ export function AppLayout() {
                 {t('nav.audit')}
               </NavLink>
             </li>
+            {isAdministrator && (
+              <li>
+                <NavLink to="/users" data-testid="nav-users">
+                  {t('nav.users')}
+                </NavLink>
+              </li>
+            )}
           </ul>
         </nav>
         <div className="header-tools">
           {session !== null && (
-            <span className="signed-in-as" data-testid="nav-user">
-              {t('nav.signedInAs', { email: session.user.email })}
-            </span>
+            <NavLink to="/account" className="signed-in-as" data-testid="nav-user" aria-label={t('nav.accountFor', { email: session.user.email })}>
+              {session.user.email}
+            </NavLink>
           )}
           <LanguageSwitch />
-          <button type="button" className="link-button" data-testid="nav-sign-out" onClick={signOut}>
+          <button type="button" className="link-button" data-testid="nav-sign-out" disabled={signingOut} onClick={startSignOut}>
             {t('nav.signOut')}
           </button>
         </div>

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, type Ref } from 'react';
 
 interface CodeFieldProps {
   label: string;
@@ -7,10 +7,12 @@ interface CodeFieldProps {
   testId: string;
   hint?: string;
   autoFocus?: boolean;
+  /** Lets the form move focus back to the field, for example after a wrong code. */
+  inputRef?: Ref<HTMLInputElement>;
 }
 
-/** Renders an input for the 6-digit code of an authenticator app. */
-export function CodeField({ label, value, onChange, testId, hint, autoFocus = false }: CodeFieldProps) {
+/** Renders an input for a 6-digit code from an authenticator app, an SMS or an e-mail. */
+export function CodeField({ label, value, onChange, testId, hint, autoFocus = false, inputRef }: CodeFieldProps) {
   const id = useId();
   const hintId = `${id}-hint`;
   return (
@@ -18,6 +20,7 @@ export function CodeField({ label, value, onChange, testId, hint, autoFocus = fa
       <label htmlFor={id}>{label}</label>
       <input
         id={id}
+        ref={inputRef}
         data-testid={testId}
         name="code"
         inputMode="numeric"

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { chooseLanguage, currentLanguage, SUPPORTED_LANGUAGES, type Language } from '../i18n';
 
 // Each language is named in itself, so a user who cannot read the current language still finds theirs.
-const LANGUAGE_NAMES: Record<Language, string> = { sv: 'Svenska', en: 'English' };
+export const LANGUAGE_NAMES: Record<Language, string> = { sv: 'Svenska', en: 'English' };
 
 /** Renders a select that switches the language of the whole client. */
 export function LanguageSwitch() {

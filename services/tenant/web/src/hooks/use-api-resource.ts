@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 
 import { apiRequest } from '../api/client';
 
@@ -6,6 +6,8 @@ export interface ApiResource<T> {
   data: T | undefined;
   error: unknown;
   loading: boolean;
+  /** Loads the resource again, for example after a change. The current data stays shown until the new data arrives. */
+  reload: () => void;
 }
 
 type Outcome<T> = { path: string; data: T; error?: undefined } | { path: string; data?: undefined; error: unknown };
@@ -16,6 +18,8 @@ type Outcome<T> = { path: string; data: T; error?: undefined } | { path: string;
  */
 export function useApiResource<T>(path: string | null, authenticated = true): ApiResource<T> {
   const [outcome, setOutcome] = useState<Outcome<T> | null>(null);
+  const [generation, setGeneration] = useState(0);
+  const reload = useCallback(() => setGeneration((value) => value + 1), []);
 
   useEffect(() => {
     if (path === null) {
@@ -31,7 +35,8 @@ export function useApiResource<T>(path: string | null, authenticated = true): Ap
         }
       });
     return () => controller.abort();
-  }, [path, authenticated]);
+    // `generation` is a dependency so that reload() runs the effect again.
+  }, [path, authenticated, generation]);
 
   // A result for an earlier path is never shown, so following a link does not
   // display the previous object while the next one loads.
@@ -40,5 +45,6 @@ export function useApiResource<T>(path: string | null, authenticated = true): Ap
     data: current?.data,
     error: current?.error,
     loading: path !== null && current === null,
+    reload,
   };
 }

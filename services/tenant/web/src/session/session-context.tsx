@@ -1,48 +1,59 @@
 import { createContext, useContext, useEffect, useSyncExternalStore, type ReactNode } from 'react';
 
 import { apiRequest } from '../api/client';
-import { getSession, subscribeToSession, updateSessionUser, type Session } from '../api/session-store';
-import type { User } from '../api/types';
+import { getSessionState, subscribeToSession, updateSessionUser, type Session, type SessionState } from '../api/session-store';
+import type { Account } from '../api/types';
 
-const SessionContext = createContext<Session | null>(null);
+const SessionContext = createContext<SessionState>({ session: null, restoring: true, endReason: null });
 
 /** Router state that a redirect to the sign-in page carries. */
 export interface SignInRedirectState {
   /** The page to return to after signing in. */
   from?: string;
-  /** True when the token expired or the API rejected it, so the page explains why the user must sign in again. */
-  sessionEnded?: boolean;
 }
 
 /**
- * Provides the current session to the pages and refreshes the profile once
- * per token, so a changed access level shows without signing in again.
+ * Provides the session state to the pages and reloads the profile once per
+ * access token, so a changed access level shows without signing in again.
  */
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const session = useSyncExternalStore(subscribeToSession, getSession);
+  const state = useSyncExternalStore(subscribeToSession, getSessionState);
 
-  const accessToken = session?.accessToken;
+  const accessToken = state.session?.accessToken;
   useEffect(() => {
     if (accessToken === undefined) {
       return;
     }
     const controller = new AbortController();
-    apiRequest<User>('/api/me', { signal: controller.signal }).then(updateSessionUser, () => {
-      // The client already handles a 401, and any other failure leaves the stored profile in use.
-    });
+    apiRequest<Account>('/api/me', { signal: controller.signal }).then(
+      ({ id, email, accessLevel, locale }) => updateSessionUser({ id, email, accessLevel, locale }),
+      () => {
+        // The client already handles a 401, and any other failure leaves the stored profile in use.
+      },
+    );
     return () => controller.abort();
   }, [accessToken]);
 
-  return <SessionContext value={session}>{children}</SessionContext>;
+  return <SessionContext value={state}>{children}</SessionContext>;
+}
+
+/** Returns the session state: the session, whether it is still being restored, and why the last one ended. */
+export function useSessionState(): SessionState {
+  return useContext(SessionContext);
 }
 
 /** Returns the current session, or null when no user is signed in. */
 export function useSession(): Session | null {
-  return useContext(SessionContext);
+  return useContext(SessionContext).session;
 }
 
 /** Returns true when the signed-in user may create and change objects. */
 export function useCanWrite(): boolean {
   const level = useSession()?.user.accessLevel;
   return level === 'write' || level === 'admin';
+}
+
+/** Returns true when the signed-in user is an administrator. */
+export function useIsAdministrator(): boolean {
+  return useSession()?.user.accessLevel === 'admin';
 }

@@ -4,13 +4,21 @@ import { Link, useParams } from 'react-router';
 
 import type { InvitationInfo, TotpEnrolment } from '../../api/types';
 import { ErrorMessage } from '../../components/error-message';
+import { RecoveryCodes } from '../../components/recovery-codes';
 import { useApiResource } from '../../hooks/use-api-resource';
 import { PasswordStep } from './password-step';
 import { TotpStep } from './totp-step';
 
-type InviteStep = { name: 'password' } | { name: 'totp'; enrolment: TotpEnrolment } | { name: 'done'; email: string };
+type InviteStep =
+  | { name: 'password' }
+  | { name: 'totp'; enrolment: TotpEnrolment }
+  | { name: 'recovery-codes'; email: string; recoveryCodes: string[] }
+  | { name: 'done'; email: string };
 
-/** /invite/:token: an invited user sets a password and an authenticator app, which activates the account. */
+/**
+ * /invite/:token: an invited user sets a password and an authenticator app,
+ * which activates the account, then saves the recovery codes.
+ */
 export function InvitePage() {
   const { t } = useTranslation();
   const token = useParams().token ?? '';
@@ -23,7 +31,7 @@ export function InvitePage() {
       <h1>{t('invite.title')}</h1>
       {invitation.loading && <p aria-live="polite">{t('invite.checking')}</p>}
       <ErrorMessage error={invitation.error} testId="invite-error" />
-      {invitation.data !== undefined && step.name !== 'done' && (
+      {invitation.data !== undefined && (step.name === 'password' || step.name === 'totp') && (
         <>
           <p data-testid="invite-email" data-email={invitation.data.email}>
             {t('invite.invitedAs', { email: invitation.data.email })}
@@ -38,10 +46,13 @@ export function InvitePage() {
             <TotpStep
               token={token}
               enrolment={step.enrolment}
-              onActivated={(email) => setStep({ name: 'done', email })}
+              onActivated={({ email, recoveryCodes }) => setStep({ name: 'recovery-codes', email, recoveryCodes })}
             />
           )}
         </>
+      )}
+      {step.name === 'recovery-codes' && (
+        <RecoveryCodes codes={step.recoveryCodes} onSaved={() => setStep({ name: 'done', email: step.email })} />
       )}
       {step.name === 'done' && (
         <section data-testid="invite-success" role="status">

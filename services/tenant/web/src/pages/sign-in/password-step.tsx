@@ -3,16 +3,23 @@ import { useTranslation } from 'react-i18next';
 
 import { apiRequest } from '../../api/client';
 import type { PasswordChallenge } from '../../api/types';
-import { ErrorMessage } from '../../components/error-message';
+import { SignInError, useRetryWait } from './sign-in-error';
 
-/** First sign-in step: e-mail and password, which return a challenge for the code step. */
-export function PasswordStep({ onChallenge }: { onChallenge: (challenge: string) => void }) {
+interface PasswordStepProps {
+  /** The address to fill in, when the user came back from the code step. */
+  initialEmail: string;
+  onChallenge: (challenge: PasswordChallenge, email: string) => void;
+}
+
+/** First sign-in step: e-mail and password, which return a challenge and the user's second factors. */
+export function PasswordStep({ initialEmail, onChallenge }: PasswordStepProps) {
   const { t } = useTranslation();
   const id = useId();
-  const [email, setEmail] = useState('');
+  const [email, setEmail] = useState(initialEmail);
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(undefined);
   const [submitting, setSubmitting] = useState(false);
+  const waiting = useRetryWait(error);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -24,7 +31,7 @@ export function PasswordStep({ onChallenge }: { onChallenge: (challenge: string)
         body: { email: email.trim(), password },
         authenticated: false,
       });
-      onChallenge(result.challenge);
+      onChallenge(result, email.trim());
     } catch (failure) {
       setError(failure);
       setSubmitting(false);
@@ -41,6 +48,7 @@ export function PasswordStep({ onChallenge }: { onChallenge: (challenge: string)
           type="email"
           autoComplete="username"
           required
+          autoFocus={initialEmail !== ''}
           value={email}
           onChange={(event) => setEmail(event.target.value)}
         />
@@ -57,8 +65,8 @@ export function PasswordStep({ onChallenge }: { onChallenge: (challenge: string)
           onChange={(event) => setPassword(event.target.value)}
         />
       </div>
-      <ErrorMessage error={error} testId="sign-in-error" />
-      <button type="submit" data-testid="sign-in-submit" disabled={submitting}>
+      <SignInError error={error} />
+      <button type="submit" data-testid="sign-in-submit" disabled={submitting || waiting}>
         {t('signIn.submit')}
       </button>
     </form>
