@@ -1,4 +1,5 @@
 export * from './admin-client.js';
+export * from './audit-chain.js';
 export * from './errors.js';
 export * from './http-service.js';
 export * from './locale.js';

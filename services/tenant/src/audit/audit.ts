@@ -8,7 +8,17 @@ export type AuditAction =
   | 'object.deleted'
   | 'relation.created'
   | 'relation.deleted'
-  | 'import.archimate';
+  | 'import.archimate'
+  | 'auth.sign-in'
+  | 'auth.sign-in-failed'
+  | 'auth.locked'
+  | 'auth.factor-changed'
+  | 'auth.recovery-codes-generated'
+  | 'session.revoked'
+  | 'user.invited'
+  | 'user.changed'
+  | 'user.factor-reset'
+  | 'user.unlocked';
 
 /** The actor, request and client address of a change. */
 export interface AuditSource {
@@ -21,7 +31,7 @@ export interface AuditSource {
 /** One change to record. */
 export interface AuditChange {
   action: AuditAction;
-  entityType: 'object' | 'relation' | 'model';
+  entityType: 'object' | 'relation' | 'model' | 'session' | 'user';
   entityId: string | null;
   before: unknown;
   after: unknown;
@@ -38,7 +48,13 @@ export function auditSourceOf(request: FastifyRequest): AuditSource {
   };
 }
 
-/** Appends an audit entry in the caller's transaction, so it commits or rolls back with the change. */
+/**
+ * Appends an audit entry in the caller's transaction, so it commits or rolls
+ * back with the change. The database trigger that chains the entry takes a
+ * lock that every audit insert waits for until this transaction ends, so
+ * write the entry after the change it records, as the transaction's last
+ * statements: a row lock awaited after it could deadlock with another writer.
+ */
 export async function writeAuditEntry(transaction: Transaction, source: AuditSource, change: AuditChange): Promise<void> {
   await transaction.query(
     `INSERT INTO audit_entries (actor_id, actor_email, action, entity_type, entity_id, before, after, summary, request_id, client_address)
