@@ -65,29 +65,9 @@ export async function provisionTenantDatabase(server: ProvisioningServer, tenant
         `CREATE DATABASE ${id(names.database)} OWNER ${id(names.owner)} ENCODING 'UTF8' TEMPLATE template0`,
       );
     }
-    // No other role on this server, tenant or not, may connect.
-    await client.query(`REVOKE ALL ON DATABASE ${id(names.database)} FROM PUBLIC`);
-    await client.query(
-      `GRANT CONNECT ON DATABASE ${id(names.database)} TO ${id(names.owner)}, ${id(names.app)}, ${id(names.readOnly)}`,
-    );
+    await grantDatabaseConnect(client, names.database, names);
   });
-
-  await withClient(server, names.database, async (client) => {
-    const schema = id(TENANT_SCHEMA);
-    const [owner, app, readOnly] = [id(names.owner), id(names.app), id(names.readOnly)];
-    await client.query('REVOKE ALL ON SCHEMA public FROM PUBLIC');
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${owner}`);
-    await client.query(`REVOKE ALL ON SCHEMA ${schema} FROM PUBLIC`);
-    await client.query(`GRANT USAGE ON SCHEMA ${schema} TO ${app}, ${readOnly}`);
-    await client.query(
-      `ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA ${schema} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${app}`,
-    );
-    await client.query(`ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA ${schema} GRANT SELECT ON TABLES TO ${readOnly}`);
-    await client.query(`ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA ${schema} GRANT USAGE, SELECT ON SEQUENCES TO ${app}`);
-    for (const role of [owner, app, readOnly]) {
-      await client.query(`ALTER ROLE ${role} IN DATABASE ${id(names.database)} SET search_path = ${schema}`);
-    }
-  });
+  await prepareTenantSchema(server, names.database, names);
 
   const login = (user: string, password: string): DatabaseLogin => ({
     host: server.host,
@@ -135,6 +115,52 @@ export async function tenantDatabaseExists(server: ProvisioningServer, tenant: s
   return withClient(server, server.database, async (client) => {
     const result = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     return result.rowCount === 1;
+  });
+}
+
+/**
+ * Creates an empty database under another name for a tenant's existing
+ * roles, owned by its owner role and with the grants and schema settings of
+ * the tenant's own database. Restores and restore drills load a backup into
+ * such a database. Fails with SQLSTATE 42P04 when the database exists.
+ */
+export async function createTenantScratchDatabase(server: ProvisioningServer, tenant: string, database: string): Promise<void> {
+  const names = tenantDatabaseNames(tenant);
+  await withClient(server, server.database, async (client) => {
+    await client.query(
+      `CREATE DATABASE ${pg.escapeIdentifier(database)} OWNER ${pg.escapeIdentifier(names.owner)} ENCODING 'UTF8' TEMPLATE template0`,
+    );
+    await grantDatabaseConnect(client, database, names);
+  });
+  await prepareTenantSchema(server, database, names);
+}
+
+async function grantDatabaseConnect(client: pg.Client, database: string, names: ReturnType<typeof tenantDatabaseNames>): Promise<void> {
+  const id = pg.escapeIdentifier;
+  // No other role on this server, tenant or not, may connect.
+  await client.query(`REVOKE ALL ON DATABASE ${id(database)} FROM PUBLIC`);
+  await client.query(
+    `GRANT CONNECT ON DATABASE ${id(database)} TO ${id(names.owner)}, ${id(names.app)}, ${id(names.readOnly)}`,
+  );
+}
+
+async function prepareTenantSchema(server: ProvisioningServer, database: string, names: ReturnType<typeof tenantDatabaseNames>): Promise<void> {
+  const id = pg.escapeIdentifier;
+  await withClient(server, database, async (client) => {
+    const schema = id(TENANT_SCHEMA);
+    const [owner, app, readOnly] = [id(names.owner), id(names.app), id(names.readOnly)];
+    await client.query('REVOKE ALL ON SCHEMA public FROM PUBLIC');
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${owner}`);
+    await client.query(`REVOKE ALL ON SCHEMA ${schema} FROM PUBLIC`);
+    await client.query(`GRANT USAGE ON SCHEMA ${schema} TO ${app}, ${readOnly}`);
+    await client.query(
+      `ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA ${schema} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${app}`,
+    );
+    await client.query(`ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA ${schema} GRANT SELECT ON TABLES TO ${readOnly}`);
+    await client.query(`ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA ${schema} GRANT USAGE, SELECT ON SEQUENCES TO ${app}`);
+    for (const role of [owner, app, readOnly]) {
+      await client.query(`ALTER ROLE ${role} IN DATABASE ${id(database)} SET search_path = ${schema}`);
+    }
   });
 }
 

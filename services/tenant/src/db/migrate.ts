@@ -26,8 +26,14 @@ export interface MigrationRoles {
  * where the default privileges of `esm` do not reach, so the app role cannot
  * read or change it. The role names reach the migrations as the session
  * settings `esm.migration_app_role` and `esm.migration_read_only_role`.
+ * `options.count` limits how many pending migrations run (all by default).
  */
-export async function runMigrations(owner: DatabaseLogin, roles: MigrationRoles, logger: Logger): Promise<void> {
+export async function runMigrations(
+  owner: DatabaseLogin,
+  roles: MigrationRoles,
+  logger: Logger,
+  options: { count?: number } = {},
+): Promise<void> {
   const client = new pg.Client({ ...owner, application_name: 'esm-tenant-migrations' });
   await client.connect();
   try {
@@ -38,6 +44,8 @@ export async function runMigrations(owner: DatabaseLogin, roles: MigrationRoles,
       dir: MIGRATIONS_DIR,
       ignorePattern: IGNORED_FILES,
       direction: 'up',
+      // Admin's restore stops at a backup's version, loads the rows, then runs the rest.
+      count: options.count ?? Infinity,
       schema: 'esm',
       migrationsSchema: 'esm_migrations',
       createMigrationsSchema: true,
