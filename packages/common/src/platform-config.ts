@@ -38,6 +38,34 @@ export interface MailConfig {
 }
 
 /**
+ * Settings of the Kubernetes orchestrator, which runs each tenant as a
+ * Deployment with its Secret, Service, HTTPRoute and NetworkPolicy.
+ */
+export interface KubernetesOrchestratorConfig {
+  /** Namespace that contains every tenant's objects. */
+  namespace: string;
+  /** Container image of the platform; tenants run its `services/tenant/dist/main.js`. */
+  image: string;
+  /** The Gateway (Gateway API) that tenant HTTPRoutes attach to, and its HTTPS listener. */
+  gateway: { name: string; namespace: string; listener: string };
+  /**
+   * The namespace of the gateway's proxy pods, which are the only pods
+   * (with the default backend) that may open connections to a tenant.
+   * `podSelector` narrows the namespace to those pods, and empty means every
+   * pod in it.
+   */
+  ingress: { namespace: string; podSelector: Record<string, string> };
+  /**
+   * The pods of an in-cluster PostgreSQL server, used for a tenant's database
+   * egress when its database host is a name rather than an address.
+   */
+  databasePods?: { namespace: string; podSelector: Record<string, string> };
+}
+
+/** The orchestrator admin uses: tenant processes on this machine, or Deployments in a cluster. */
+export type OrchestratorConfig = { kind: 'local' } | ({ kind: 'kubernetes' } & KubernetesOrchestratorConfig);
+
+/**
  * The resolved platform configuration that the launcher hands to every
  * platform service (never to tenant processes, which get only their secret).
  * It holds no secrets: passwords live in files under `secretsDir`.
@@ -69,6 +97,26 @@ export interface PlatformConfig {
   wakeTimeoutMs: number;
   /** How long a deployment token stays valid. */
   deploymentTokenTtlMs: number;
+  /** The orchestrator admin uses; absent means `local`. */
+  orchestrator?: OrchestratorConfig;
+  /** Backup schedule and retention; admin uses its defaults when this is missing. */
+  backups?: BackupConfig;
+  /**
+   * Milliseconds between two rounds in which admin records the head of each
+   * active tenant's audit chain as an anchor. One hour when missing; 0 turns
+   * the rounds off.
+   */
+  auditAnchorIntervalMs?: number;
+}
+
+/** When admin backs up every tenant and test-restores the backups, and how many backups it keeps. */
+export interface BackupConfig {
+  /** Hours between two backups of a tenant; 0 turns scheduled backups off. */
+  intervalHours: number;
+  /** How many of a tenant's newest successful backups are kept (at least 1). */
+  keep: number;
+  /** Hours between two restore drills of a tenant; 0 turns scheduled drills off. */
+  drillIntervalHours: number;
 }
 
 /** Where a tenant's web address is, e.g. `https://demo.esm.localhost:8443`. */

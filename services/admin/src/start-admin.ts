@@ -1,10 +1,18 @@
 import { createHttpService, createLogger, type Logger, type PlatformConfig } from '@esm/common';
 import type { AdminContext } from './admin-context.js';
+import { DEFAULT_AUDIT_ANCHOR_INTERVAL_MS, scheduleAuditAnchors } from './audit/anchor-schedule.js';
+import { registerAuditRoutes } from './audit/routes.js';
 import { loadCallerDigests, registerCallerAuthentication } from './auth/caller-auth.js';
+import { startBackupSchedule, type BackupSchedule } from './backups/backup-scheduler.js';
+import { BackupService } from './backups/backup-service.js';
+import { failInterruptedBackupWork } from './backups/backup-store.js';
+import { registerBackupRoutes } from './backups/backup-routes.js';
 import { assertInternalBindHost } from './bind-host.js';
+import { registerKeyRoutes } from './keys/routes.js';
 import { TenantLocks } from './lifecycle/tenant-locks.js';
 import { LocalOrchestrator, type LocalOrchestratorOptions } from './orchestrator/local-orchestrator.js';
 import type { Orchestrator } from './orchestrator/orchestrator.js';
+import { KubernetesOrchestrator } from './orchestrator/kubernetes/kubernetes-orchestrator.js';
 import { readProvisioningServers } from './provisioning/provisioning-servers.js';
 import { restrictServerDatabases } from './provisioning/tenant-database.js';
 import { failInterruptedDeployments } from './registry/deployment-store.js';
@@ -34,6 +42,8 @@ export interface RunningAdmin {
   orchestrator: Orchestrator;
   /** Settles once the tenants that were active at start have been started again (or failed to). */
   restored: Promise<void>;
+  /** Backups, restores and drills, and their schedule. */
+  backups: { service: BackupService; schedule: BackupSchedule };
   /** Stops listening, waits for running deployments, stops every tenant process and closes the registry. */
   close(): Promise<void>;
 }
@@ -53,14 +63,17 @@ export async function startAdmin(config: PlatformConfig, options: StartAdminOpti
   if (config.postgres.embedded) await restrictServerDatabases(registryServer);
 
   const registry = await openRegistry(registryServer, options.registryDatabase ?? DEFAULT_REGISTRY_DATABASE, logger);
-  const orchestrator = options.orchestrator ?? new LocalOrchestrator({ config, logger, ...options.localOrchestrator });
+  const orchestrator = options.orchestrator ?? createOrchestrator(config, logger, options);
   const context: AdminContext = { config, registry, servers, orchestrator, locks: new TenantLocks(), logger, backgroundWork: new Set() };
 
+  const backupService = new BackupService(context);
   const app = createHttpService({ logger });
   try {
     const digests = await loadCallerDigests(config);
     const interrupted = await failInterruptedDeployments(registry);
     if (interrupted.length > 0) logger.warn({ tenants: interrupted }, 'interrupted deployments marked failed');
+    const interruptedBackups = await failInterruptedBackupWork(registry);
+    if (interruptedBackups > 0) logger.warn({ jobs: interruptedBackups }, 'interrupted backups, restores and drills marked failed');
 
     registerCallerAuthentication(app, digests);
     // An encapsulated scope may replace the shared error handler without
@@ -71,6 +84,9 @@ export async function startAdmin(config: PlatformConfig, options: StartAdminOpti
       registerDefaultBackendRoutes(scope, context);
       registerRegistrationRoutes(scope, context);
       registerOperatorRoutes(scope, context);
+      registerBackupRoutes(scope, context, backupService);
+      registerAuditRoutes(scope, context);
+      registerKeyRoutes(scope, context);
     });
     await app.listen({ host: config.bindHost, port: options.port ?? config.ports.admin });
   } catch (error) {
@@ -83,14 +99,19 @@ export async function startAdmin(config: PlatformConfig, options: StartAdminOpti
   const port = typeof address === 'object' && address ? address.port : config.ports.admin;
   logger.info({ host: config.bindHost, port }, 'admin listening');
 
+  const backupSchedule = startBackupSchedule(context, backupService);
+  const stopAuditAnchors = scheduleAuditAnchors(context, config.auditAnchorIntervalMs ?? DEFAULT_AUDIT_ANCHOR_INTERVAL_MS);
   const close = async () => {
     await app.close();
+    await backupSchedule.stop();
+    await stopAuditAnchors();
     await Promise.allSettled([...context.backgroundWork]);
     await orchestrator.stopAll();
     await registry.end();
     logger.info('admin stopped');
   };
-  return { port, orchestrator, restored: restoreActiveTenants(context), close };
+  const backups = { service: backupService, schedule: backupSchedule };
+  return { port, orchestrator, restored: restoreActiveTenants(context), backups, close };
 }
 
 /** Starts the processes of the tenants that are active in the registry, e.g. after a restart of admin. */
@@ -105,4 +126,13 @@ async function restoreActiveTenants(context: AdminContext): Promise<void> {
       }),
     ),
   );
+}
+
+/** Creates the orchestrator that the configuration names; the local one unless it names Kubernetes. */
+function createOrchestrator(config: PlatformConfig, logger: Logger, options: StartAdminOptions): Orchestrator {
+  if (config.orchestrator?.kind === 'kubernetes') {
+    logger.info({ namespace: config.orchestrator.namespace }, 'tenants run in Kubernetes');
+    return new KubernetesOrchestrator({ config, kubernetes: config.orchestrator, logger });
+  }
+  return new LocalOrchestrator({ config, logger, ...options.localOrchestrator });
 }

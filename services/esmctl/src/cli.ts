@@ -3,6 +3,8 @@ import { AppError } from '@esm/common';
 import { connectToAdmin, loadPlatformConfig, type AdminConnection } from './admin-connection.js';
 import { formatMessages, readNewestMessages } from './outbox.js';
 import { ESMCTL_ERRORS } from './errors.js';
+import { registerBackupCommands } from './backup-commands.js';
+import { registerAuditAndKeyCommands } from './audit-and-key-commands.js';
 import { formatTenantDetail, formatTenantList, type TenantDetail, type TenantSummary } from './output.js';
 
 /** Output streams of esmctl: results go to `stdout`, progress and errors to `stderr`. */
@@ -12,7 +14,7 @@ export interface CliOutput {
 }
 
 /** An error reply from admin: `{ error: { code, message } }`. */
-class AdminReplyError extends Error {
+export class AdminReplyError extends Error {
   constructor(
     readonly code: string,
     message: string,
@@ -49,8 +51,8 @@ function buildProgram(output: CliOutput, env: NodeJS.ProcessEnv): Command {
     .exitOverride()
     .configureOutput({ writeOut: output.stdout, writeErr: output.stderr });
   const json = () => program.opts<{ json?: boolean }>().json === true;
-  const call = async <T>(method: string, path: string, timeoutMs?: number): Promise<T> =>
-    requestAdmin<T>(await connectToAdmin(env), method, path, timeoutMs);
+  const call = async <T>(method: string, path: string, timeoutMs?: number, body?: unknown): Promise<T> =>
+    requestAdmin<T>(await connectToAdmin(env), method, path, timeoutMs, body);
 
   program
     .command('list')
@@ -97,13 +99,15 @@ function buildProgram(output: CliOutput, env: NodeJS.ProcessEnv): Command {
         output.stdout(json() ? JSON.stringify(tenant, null, 2) + '\n' : `${tenant.name} is ${tenant.state}\n`);
       });
   }
+  registerBackupCommands(program, output, (method, path, body) => call(method, path, undefined, body), json);
+  registerAuditAndKeyCommands(program, output, (method, path, timeoutMs) => call(method, path, timeoutMs), json);
   return program;
 }
 
-async function requestAdmin<T>(connection: AdminConnection, method: string, path: string, timeoutMs?: number): Promise<T> {
+async function requestAdmin<T>(connection: AdminConnection, method: string, path: string, timeoutMs?: number, body?: unknown): Promise<T> {
   let response;
   try {
-    response = await connection.client.request<T | { error?: { code?: string; message?: string } }>(method, path, undefined, { timeoutMs });
+    response = await connection.client.request<T | { error?: { code?: string; message?: string } }>(method, path, body, { timeoutMs });
   } catch (error) {
     throw new AppError(ESMCTL_ERRORS.adminUnreachable, { values: { url: connection.baseUrl }, cause: error });
   }

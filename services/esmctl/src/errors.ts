@@ -26,4 +26,14 @@ export const ESMCTL_ERRORS = {
     en: 'The count "{count}" is invalid: give a whole number of at least 1.',
     sv: 'Antalet "{count}" är ogiltigt: ange ett heltal som är minst 1.',
   }),
+  /**
+   * `esmctl audit verify` found an entry that breaks the tenant's audit
+   * chain: `hash` (the entry was changed), `link` (an entry before it was
+   * changed, removed or inserted) or `anchor` (an entry that admin anchored
+   * is missing or has another hash, so the chain was rewritten or cut).
+   */
+  auditChainBroken: defineError('AUDIT_CHAIN_BROKEN', 409, {
+    en: 'The audit chain of {tenant} is broken at entry #{entry} (reason: {reason}). Find out who changed the audit log before you trust it again.',
+    sv: 'Granskningskedjan för {tenant} är bruten vid post #{entry} (orsak: {reason}). Ta reda på vem som har ändrat granskningsloggen innan du litar på den igen.',
+  }),
 };

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dataPaths, registrationOrigin, type PlatformConfig, type PostgresServerConfig, type SmtpConfig } from '@esm/common';
+import { dataPaths, registrationOrigin, type OrchestratorConfig, type PlatformConfig, type PostgresServerConfig, type SmtpConfig } from '@esm/common';
 
 /** The repository root, three levels above this compiled file (services/platform/dist). */
 export const PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -64,6 +64,13 @@ export function resolvePlatformConfig(env: Environment = process.env): PlatformC
       : { provider: 'outbox', outboxDir: path.resolve(env.ESM_OUTBOX_DIR ?? path.join(dataDir, 'outbox')) },
     wakeTimeoutMs: readNumber(env, 'ESM_WAKE_TIMEOUT_MS', 30_000),
     deploymentTokenTtlMs: readNumber(env, 'ESM_DEPLOYMENT_TOKEN_TTL_MS', 24 * 60 * 60 * 1000),
+    auditAnchorIntervalMs: readNumber(env, 'ESM_AUDIT_ANCHOR_INTERVAL_MS', 60 * 60 * 1000),
+    orchestrator: readOrchestrator(env),
+    backups: {
+      intervalHours: readNumber(env, 'ESM_BACKUP_INTERVAL_HOURS', 24),
+      keep: Math.max(1, readNumber(env, 'ESM_BACKUP_KEEP', 7)),
+      drillIntervalHours: readNumber(env, 'ESM_BACKUP_DRILL_INTERVAL_HOURS', 168),
+    },
   };
   config.mainSiteUrl = env.ESM_MAIN_SITE_URL ?? `${registrationOrigin(config)}/`;
   return config;
@@ -128,3 +135,44 @@ function parseSmtpUrl(raw: string): SmtpConfig {
     password: url.password ? decodeURIComponent(url.password) : undefined,
   };
 }
+
+/**
+ * Reads the orchestrator settings: `ESM_ORCHESTRATOR=local` (the default) or
+ * `kubernetes`, which needs `ESM_KUBERNETES_IMAGE` and takes the namespace,
+ * Gateway and pod selectors from further `ESM_KUBERNETES_*` variables.
+ */
+function readOrchestrator(env: Environment): OrchestratorConfig {
+  const kind = env.ESM_ORCHESTRATOR ?? 'local';
+  if (kind === 'local') return { kind };
+  if (kind !== 'kubernetes') throw new Error(`ESM_ORCHESTRATOR must be local or kubernetes, got "${kind}"`);
+  const image = env.ESM_KUBERNETES_IMAGE;
+  if (!image) throw new Error('ESM_ORCHESTRATOR is kubernetes, so ESM_KUBERNETES_IMAGE must name the platform image');
+  const namespace = env.ESM_KUBERNETES_NAMESPACE ?? 'esm';
+  const gatewayNamespace = env.ESM_KUBERNETES_GATEWAY_NAMESPACE ?? namespace;
+  const databasePodSelector = env.ESM_KUBERNETES_DATABASE_POD_SELECTOR;
+  return {
+    kind,
+    namespace,
+    image,
+    gateway: { name: env.ESM_KUBERNETES_GATEWAY_NAME ?? 'esm', namespace: gatewayNamespace, listener: env.ESM_KUBERNETES_GATEWAY_LISTENER ?? 'https' },
+    ingress: {
+      namespace: env.ESM_KUBERNETES_INGRESS_NAMESPACE ?? gatewayNamespace,
+      podSelector: readLabels('ESM_KUBERNETES_INGRESS_POD_SELECTOR', env.ESM_KUBERNETES_INGRESS_POD_SELECTOR ?? ''),
+    },
+    databasePods: databasePodSelector
+      ? { namespace: env.ESM_KUBERNETES_DATABASE_NAMESPACE ?? namespace, podSelector: readLabels('ESM_KUBERNETES_DATABASE_POD_SELECTOR', databasePodSelector) }
+      : undefined,
+  };
+}
+
+/** Parses `key=value,key=value` labels, the form kubectl's `-l` takes for equality selectors. */
+function readLabels(name: string, raw: string): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const pair of raw.split(',').filter((part) => part.trim() !== '')) {
+    const match = /^\s*([A-Za-z0-9./_-]+)\s*=\s*([A-Za-z0-9._-]*)\s*$/.exec(pair);
+    if (!match) throw new Error(`${name} must be labels such as app=postgres,tier=db, got "${raw}"`);
+    labels[match[1]!] = match[2]!;
+  }
+  return labels;
+}
+
