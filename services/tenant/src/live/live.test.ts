@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { SignJWT, importPKCS8 } from 'jose';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestTenant, createUserWithToken, type TestTenant } from '../test-support/tenant-fixture.js';
@@ -22,6 +23,20 @@ async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<voi
     if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** Signs a token for an existing user and session that expires in `seconds`. */
+async function signShortLivedToken(tenant: TestTenant, user: { id: string; email: string; sessionId: string }, seconds: number): Promise<string> {
+  const key = await importPKCS8(tenant.secret.signingKeys[0]!.privateKeyPem, 'ES512');
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ email: user.email, lvl: 'read', tid: tenant.name, sid: user.sessionId })
+    .setProtectedHeader({ alg: 'ES512', kid: tenant.secret.signingKeys[0]!.kid })
+    .setSubject(user.id)
+    .setIssuer(tenant.secret.origin)
+    .setAudience(tenant.secret.origin)
+    .setIssuedAt(now)
+    .setExpirationTime(now + seconds)
+    .sign(key);
 }
 
 describe('GET /api/live', () => {
@@ -66,6 +81,40 @@ describe('GET /api/live', () => {
     client.socket.send(JSON.stringify({ type: 'auth', token: 'not-a-token' }));
     expect(await client.closed).toBe(1008);
     expect(client.messages).toEqual([]);
+  });
+
+  it('refuses a token in the query string', async () => {
+    const client = connect(`${url}?token=${token}`, tenant.secret.origin);
+
+    expect(await client.closed).toBe(1008);
+    expect(client.messages).toEqual([]);
+  });
+
+  it('closes when the token expires unless renewed', async () => {
+    const user = await createUserWithToken(tenant, 'read');
+    const shortLived = await signShortLivedToken(tenant, user, 2);
+    const client = connect(url, tenant.secret.origin);
+    await client.opened;
+    client.socket.send(JSON.stringify({ type: 'auth', token: shortLived }));
+
+    const started = Date.now();
+    expect(await client.closed).toBe(4401);
+    expect(Date.now() - started).toBeGreaterThan(1_000);
+  });
+
+  it('stays open past expiry after renewal', async () => {
+    const user = await createUserWithToken(tenant, 'read');
+    const client = connect(url, tenant.secret.origin);
+    await client.opened;
+    client.socket.send(JSON.stringify({ type: 'auth', token: await signShortLivedToken(tenant, user, 2) }));
+    await waitFor(() => client.messages.some((message) => message.type === 'authenticated'));
+    client.socket.send(JSON.stringify({ type: 'auth', token: user.token }));
+    await waitFor(() => client.messages.filter((message) => message.type === 'authenticated').length === 2);
+
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+
+    expect(client.socket.readyState).toBe(WebSocket.OPEN);
+    client.socket.close();
   });
 
   it('sends nothing before authentication', async () => {

@@ -29,6 +29,13 @@ export async function registerLiveRoutes(app: FastifyInstance, context: TenantCo
       socket.close(LIVE_CLOSE_CODES.policyViolation, 'origin not allowed');
       return;
     }
+    // A token in the URL would end up in proxy and browser histories, so any
+    // query string is refused outright rather than ignored.
+    if (request.url.includes('?')) {
+      request.log.info('live connection with a query string rejected');
+      socket.close(LIVE_CLOSE_CODES.policyViolation, 'query string not allowed');
+      return;
+    }
     handleLiveConnection(socket, request, context);
   });
 }
