@@ -1,4 +1,4 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 /**
  * Paths that are always removed from log records. Secrets, passwords, codes
@@ -34,11 +34,12 @@ export const REDACTED_PATHS = [
 ];
 
 /**
- * Creates the service's root logger. Logs are JSON on stdout; `ESM_LOG_LEVEL`
+ * Creates the service's root logger. Logs are JSON on stdout, or on
+ * `destination` when given (tests capture logs that way); `ESM_LOG_LEVEL`
  * sets the level (default `info`).
  */
-export function createLogger(service: string, options: LoggerOptions = {}): Logger {
-  return pino({
+export function createLogger(service: string, options: LoggerOptions = {}, destination?: DestinationStream): Logger {
+  const settings: LoggerOptions = {
     name: service,
     level: process.env.ESM_LOG_LEVEL ?? 'info',
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
@@ -52,7 +53,8 @@ export function createLogger(service: string, options: LoggerOptions = {}): Logg
       }),
     },
     ...options,
-  });
+  };
+  return destination ? pino(settings, destination) : pino(settings);
 }
 
 /** Strips the query string and long token-like path segments from a URL for logging. */
