@@ -11,6 +11,7 @@ export type AuditAction =
   | 'import.archimate'
   | 'auth.sign-in'
   | 'auth.sign-in-failed'
+  | 'auth.reauthentication-failed'
   | 'auth.locked'
   | 'auth.factor-changed'
   | 'auth.recovery-codes-generated'

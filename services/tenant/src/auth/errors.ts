@@ -33,6 +33,15 @@ export const AUTH_ERRORS = {
     en: 'Sign-in failed. Check your e-mail address, password and code, and try again.',
     sv: 'Inloggningen misslyckades. Kontrollera e-postadress, lösenord och kod och försök igen.',
   }),
+  /**
+   * The current password given to confirm a change of the user's own second
+   * factors (`POST /api/me/totp`, `POST /api/me/recovery-codes`) is wrong. A
+   * 401 that does not end the session; it counts towards the sign-in limits.
+   */
+  reauthenticationFailed: defineError('REAUTHENTICATION_FAILED', 401, {
+    en: 'The password is not correct. Enter your current password to confirm the change.',
+    sv: 'Lösenordet är inte korrekt. Ange ditt nuvarande lösenord för att bekräfta ändringen.',
+  }),
   tokenInvalid: defineError('AUTH_TOKEN_INVALID', 401, {
     en: 'Your session is not valid or has expired. Sign in again.',
     sv: 'Din session är ogiltig eller har gått ut. Logga in igen.',

@@ -1,5 +1,6 @@
 import { AppError, type Locale } from '@esm/common';
 import type { Transaction } from '../db/transaction.js';
+import { normaliseEmail } from './email-address.js';
 import { AUTH_ERRORS } from './errors.js';
 import { createOneTimeToken, hashOneTimeToken } from './one-time-token.js';
 import type { AccessLevel } from './access-level.js';
@@ -25,7 +26,7 @@ export async function createInvitation(
   const result = await transaction.query<{ id: string }>(
     `INSERT INTO invitations (token_hash, email, access_level, locale, expires_at)
      VALUES ($1, $2, $3, $4, now() + make_interval(days => $5)) RETURNING id`,
-    [hash, invitee.email.toLowerCase(), invitee.accessLevel, invitee.locale, INVITATION_LIFETIME_DAYS],
+    [hash, normaliseEmail(invitee.email), invitee.accessLevel, invitee.locale, INVITATION_LIFETIME_DAYS],
   );
   return { id: result.rows[0]!.id, token };
 }

@@ -27,7 +27,24 @@ export async function hashPassword(password: string): Promise<string> {
   return bcrypt.hash(password, BCRYPT_COST);
 }
 
-let dummyHash: Promise<string> | undefined;
+let dummyHashBuilt: Promise<string> | undefined;
+let dummyHash: string | undefined;
+
+/**
+ * Builds the dummy hash that verifyPassword compares against for unknown
+ * e-mail addresses. buildTenantApp awaits it before the tenant listens:
+ * built on first use, it would make the first unknown-address sign-in after
+ * a start take two bcrypt runs, which would tell that address apart.
+ */
+export function prepareDummyPasswordHash(): Promise<string> {
+  dummyHashBuilt ??= bcrypt.hash(randomBytes(32).toString('base64url'), BCRYPT_COST).then((hash) => (dummyHash = hash));
+  return dummyHashBuilt;
+}
+
+/** Returns the dummy hash once prepareDummyPasswordHash has finished, else undefined. */
+export function readyDummyPasswordHash(): string | undefined {
+  return dummyHash;
+}
 
 /**
  * Compares a password with a stored hash. Without a hash (unknown e-mail) it
@@ -36,7 +53,7 @@ let dummyHash: Promise<string> | undefined;
  */
 export async function verifyPassword(password: string, hash: string | null): Promise<boolean> {
   if (hash) return bcrypt.compare(password, hash);
-  dummyHash ??= bcrypt.hash(randomBytes(32).toString('base64url'), BCRYPT_COST);
-  await bcrypt.compare(password, await dummyHash);
+  // Outside a built app (scripts, unit tests) the hash may still be missing; then this call pays for building it.
+  await bcrypt.compare(password, dummyHash ?? (await prepareDummyPasswordHash()));
   return false;
 }

@@ -3,6 +3,7 @@ import type { Transaction } from '../db/transaction.js';
 import { writeAuditEntry, type AuditSource } from '../audit/audit.js';
 import type { AccessLevel } from '../auth/access-level.js';
 import { createInvitation } from '../auth/invitations.js';
+import { normaliseEmail } from '../auth/email-address.js';
 import { USER_ERRORS } from './errors.js';
 import { isMobileNumber } from './mobile-number.js';
 import { getUser, lockUserAdministration, type UserView } from './users.js';
@@ -39,7 +40,7 @@ export async function inviteUser(
   source: AuditSource,
   invitee: NewInvitation,
 ): Promise<{ user: UserView; invitation: { id: string; token: string }; locale: Locale }> {
-  const email = invitee.email.trim().toLowerCase();
+  const email = normaliseEmail(invitee.email);
   if (email.length > EMAIL_MAX_LENGTH || !EMAIL_PATTERN.test(email)) throw new AppError(USER_ERRORS.emailInvalid);
   const mobile = invitee.mobile?.trim() || null;
   if (mobile !== null && !isMobileNumber(mobile)) throw new AppError(USER_ERRORS.mobileInvalid);

@@ -7,6 +7,7 @@ import { requireAccess } from '../authenticate.js';
 import { AUTH_ERRORS } from '../errors.js';
 import { FACTOR_ERRORS } from './errors.js';
 import { auditFactorChanged, auditRecoveryCodesGenerated } from './factor-audit.js';
+import { checkCurrentPassword, reauthenticationBodySchema } from './reauthentication.js';
 import { replaceRecoveryCodes } from './recovery-codes.js';
 import { acceptTotpCode, createTotpEnrolment } from './totp.js';
 
@@ -24,13 +25,26 @@ const confirmBodySchema = {
  * level may change its own factors, so these routes write with the app
  * role, not the read-only role of read-level users, and touch only the
  * signed-in user's row.
+ *
+ * Starting a TOTP change and replacing the recovery codes require the
+ * current password (checkCurrentPassword). The confirmation needs none,
+ * because it only completes a change whose start passed that check. Both
+ * checked routes share the per-address sign-in rate limit, so
+ * registerSignInRateLimit must run first.
  */
 export async function registerFactorRoutes(app: FastifyInstance, context: TenantContext): Promise<void> {
   const write = { readOnly: false };
   const signedIn = { preHandler: requireAccess(context, 'read') };
+  // Access is checked before the body is validated, so a request without a token gets 401, not 400.
+  const reauthenticated = {
+    onRequest: app.signInRateLimit,
+    preValidation: requireAccess(context, 'read'),
+    schema: { body: reauthenticationBodySchema },
+  };
 
-  app.post('/api/me/totp', signedIn, async (request) => {
+  app.post<{ Body: { password: string } }>('/api/me/totp', reauthenticated, async (request, reply) => {
     const user = request.user!;
+    await checkCurrentPassword(context, request, reply, request.body.password);
     const enrolment = await createTotpEnrolment(context.secret.tenant, user.email);
     await withTransaction(context.database, write, (transaction) =>
       transaction.query('UPDATE users SET totp_pending_secret = $2 WHERE id = $1', [user.id, enrolment.totpSecret]),
@@ -60,8 +74,9 @@ export async function registerFactorRoutes(app: FastifyInstance, context: Tenant
     return reply.status(204).send();
   });
 
-  app.post('/api/me/recovery-codes', signedIn, async (request) => {
+  app.post<{ Body: { password: string } }>('/api/me/recovery-codes', reauthenticated, async (request, reply) => {
     const user = request.user!;
+    await checkCurrentPassword(context, request, reply, request.body.password);
     const recoveryCodes = await withTransaction(context.database, write, async (transaction) => {
       const codes = await replaceRecoveryCodes(transaction, user.id);
       await auditRecoveryCodesGenerated(transaction, auditSourceOf(request), user, codes.length);

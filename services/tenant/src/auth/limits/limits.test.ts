@@ -9,6 +9,8 @@ import {
   startSignIn,
   totpCodeAt,
 } from '../../test-support/sign-in.js';
+import { describeUnknownAddress } from '../email-address.js';
+import { loadTenantKeys } from '../signing-keys.js';
 
 describe('brute-force limits per e-mail address', () => {
   let tenant: TestTenant;
@@ -158,8 +160,9 @@ describe('brute-force limits per e-mail address', () => {
     expect(locked.json().error.code).toBe('SIGN_IN_LOCKED');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await mailsTo(email)).toEqual([]);
-    const locks = (await auditEntries(tenant, 'auth.locked')).filter((entry) => entry.actor_email === email);
-    expect(locks).toEqual([expect.objectContaining({ actor_id: null, entity_id: null })]);
+    const address = describeUnknownAddress(loadTenantKeys(tenant.secret.signingKeys), email);
+    const locks = (await auditEntries(tenant, 'auth.locked')).filter((entry) => JSON.stringify(entry.after).includes(address.fingerprint));
+    expect(locks).toEqual([expect.objectContaining({ actor_id: null, actor_email: null, entity_id: null, after: expect.objectContaining({ address }) })]);
   });
 
   it('stops parallel TOTP guessing across many sessions', async () => {

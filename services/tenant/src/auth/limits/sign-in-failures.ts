@@ -2,6 +2,7 @@ import { AppError } from '@esm/common';
 import type { FastifyReply } from 'fastify';
 import { translateDatabaseError } from '../../db/database-errors.js';
 import type { DatabaseAccess, Transaction } from '../../db/transaction.js';
+import { normaliseEmail } from '../email-address.js';
 import { LIMIT_ERRORS } from './errors.js';
 
 // NOTE: a row stays until a successful sign-in or an unlock removes it. Failed
@@ -13,11 +14,6 @@ export const THROTTLE_FROM_FAILURES = 5;
 /** The failure that locks the address. */
 export const LOCK_AT_FAILURES = 10;
 export const LOCK_MINUTES = 30;
-
-/** Normalises an e-mail address the way users are stored, so `Ann@X` and `ann@x ` share one count. */
-export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
 
 /** An attempt that may go ahead; `failures` includes this attempt. */
 export interface ReservedAttempt {
@@ -44,7 +40,8 @@ export interface RefusedAttempt {
  *
  * The statement commits on its own, so the count survives a crash during the check.
  */
-export async function reserveSignInAttempt(database: DatabaseAccess, email: string): Promise<ReservedAttempt | RefusedAttempt> {
+export async function reserveSignInAttempt(database: DatabaseAccess, emailText: string): Promise<ReservedAttempt | RefusedAttempt> {
+  const email = normaliseEmail(emailText);
   try {
     const reserved = await database.pool.query<{ failures: number }>(
       `INSERT INTO sign_in_failures AS f (email, failures, last_attempt_at) VALUES ($1, 1, now())
@@ -83,7 +80,7 @@ async function describeRefusal(database: DatabaseAccess, email: string): Promise
  */
 export async function findActiveLock(database: DatabaseAccess, email: string): Promise<RefusedAttempt | null> {
   try {
-    const refusal = await describeRefusal(database, email);
+    const refusal = await describeRefusal(database, normaliseEmail(email));
     return refusal.reason === 'locked' ? refusal : null;
   } catch (error) {
     throw translateDatabaseError(error);
@@ -112,7 +109,7 @@ export function refusalError(reply: FastifyReply, refusal: RefusedAttempt): AppE
  */
 export async function releaseSignInAttempt(database: DatabaseAccess, email: string): Promise<void> {
   try {
-    await database.pool.query('UPDATE sign_in_failures SET failures = greatest(failures - 1, 0) WHERE email = $1', [email]);
+    await database.pool.query('UPDATE sign_in_failures SET failures = greatest(failures - 1, 0) WHERE email = $1', [normaliseEmail(email)]);
   } catch (error) {
     throw translateDatabaseError(error);
   }

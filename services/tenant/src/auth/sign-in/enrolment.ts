@@ -58,7 +58,7 @@ export async function confirmEnrolment(
     throw new AppError(AUTH_ERRORS.signInFailed, { detail: 'challenge has no attempts left' });
   }
 
-  const source = signInAuditSource(request, { userId: user.id, email: user.email });
+  const source = signInAuditSource(context, request, { userId: user.id, email: user.email });
   const recoveryCodes = await withTransaction(context.database, { readOnly: false }, async (transaction) => {
     const secret = await transaction.query<{ enrolment_secret: string | null }>(
       'SELECT enrolment_secret FROM sign_in_challenges WHERE hash = $1 FOR UPDATE',

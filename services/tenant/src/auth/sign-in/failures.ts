@@ -7,7 +7,7 @@ import { lockAfterFailure, LOCK_MINUTES, refusalError, type RefusedAttempt, type
 import { buildLockMail } from '../limits/lock-mail.js';
 import type { SecondFactor } from '../factors/user-factors.js';
 import { closeExhaustedChallenge } from './challenges.js';
-import { auditLock, auditSignInFailure, signInAuditSource } from './sign-in-audit.js';
+import { auditLock, auditSignInFailure, signInAuditSource, type FailedStep } from './sign-in-audit.js';
 
 /** A failed password or code attempt, for recordSignInFailure. */
 export interface SignInFailure {
@@ -17,13 +17,16 @@ export interface SignInFailure {
   factor?: SecondFactor;
   /** The challenge the code was tried with, which is closed once it has no attempts left. */
   challengeHash?: Buffer;
+  /** 'reauthentication' audits `auth.reauthentication-failed` and returns REAUTHENTICATION_FAILED; the default is a sign-in step. */
+  step?: FailedStep;
 }
 
 /**
  * Records a failed attempt whose count reserveSignInAttempt already took:
  * audits it, locks the address when this was the tenth failure or a later
  * one, and closes a challenge that has no attempts left, all in one
- * transaction. Returns SIGN_IN_FAILED for the caller to throw.
+ * transaction. Returns SIGN_IN_FAILED, or REAUTHENTICATION_FAILED for a
+ * re-authentication, for the caller to throw.
  *
  * The lock e-mail goes out after the commit without being awaited, so the
  * response takes as long whether or not the address has an account.
@@ -34,9 +37,9 @@ export async function recordSignInFailure(
   attempt: ReservedAttempt,
   failure: SignInFailure,
 ): Promise<AppError> {
-  const source = signInAuditSource(request, { userId: failure.userId, email: attempt.email });
+  const source = signInAuditSource(context, request, { userId: failure.userId, email: attempt.email });
   const lock = await withTransaction(context.database, { readOnly: false }, async (transaction) => {
-    await auditSignInFailure(transaction, source, { reason: failure.reason, factor: failure.factor });
+    await auditSignInFailure(transaction, source, { reason: failure.reason, factor: failure.factor, step: failure.step });
     if (failure.challengeHash) await closeExhaustedChallenge(transaction, failure.challengeHash);
     const lockedUntil = await lockAfterFailure(transaction, attempt);
     if (!lockedUntil) return null;
@@ -52,7 +55,8 @@ export async function recordSignInFailure(
     request.log.warn({ userId: failure.userId, failures: attempt.failures }, 'sign-in locked');
     if (lock.owner) sendLockMail(context, request, { ...lock.owner, lockedUntil: lock.lockedUntil });
   }
-  return new AppError(AUTH_ERRORS.signInFailed, { detail: `${failure.reason} did not match (failure ${attempt.failures} in a row)` });
+  const error = failure.step === 'reauthentication' ? AUTH_ERRORS.reauthenticationFailed : AUTH_ERRORS.signInFailed;
+  return new AppError(error, { detail: `${failure.reason} did not match (failure ${attempt.failures} in a row)` });
 }
 
 function sendLockMail(context: TenantContext, request: FastifyRequest, owner: { email: string; locale: Locale; lockedUntil: Date }): void {
@@ -72,11 +76,11 @@ export async function recordRefusedAttempt(
   request: FastifyRequest,
   reply: FastifyReply,
   refusal: RefusedAttempt,
-  account: { userId: string | null; factor?: SecondFactor },
+  account: { userId: string | null; factor?: SecondFactor; step?: FailedStep },
 ): Promise<AppError> {
-  const source = signInAuditSource(request, { userId: account.userId, email: refusal.email });
+  const source = signInAuditSource(context, request, { userId: account.userId, email: refusal.email });
   await withTransaction(context.database, { readOnly: false }, (transaction) =>
-    auditSignInFailure(transaction, source, { reason: refusal.reason, factor: account.factor }),
+    auditSignInFailure(transaction, source, { reason: refusal.reason, factor: account.factor, step: account.step }),
   );
   return refusalError(reply, refusal);
 }

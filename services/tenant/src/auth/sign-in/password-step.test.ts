@@ -3,6 +3,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { createTestTenant, invitationTokenFrom, readOutbox, type TestTenant } from '../../test-support/tenant-fixture.js';
 import { auditEntries, createSignInUser, freshClientAddress, postPassword, withTenantClient, type SignInUser } from '../../test-support/sign-in.js';
 import { clearSecondFactors } from '../factors/clear-second-factors.js';
+import { createLogger } from '@esm/common';
+import { buildTenantApp } from '../../app.js';
+import { describeUnknownAddress } from '../email-address.js';
+import { loadTenantKeys } from '../signing-keys.js';
 
 // Exactly 72 bytes of UTF-8: 35 two-byte letters and two ASCII letters.
 const PASSWORD_72_BYTES = 'å'.repeat(35) + 'ab';
@@ -104,14 +108,56 @@ describe('POST /api/auth/password', () => {
     expect(Math.max(unknown, known) / Math.min(unknown, known)).toBeLessThan(3);
   });
 
-  it('audits a failure for an unknown address with the address only', async () => {
-    const email = `stranger-${Date.now()}@${tenant.name}.example`;
+  it('audits an unknown address by fingerprint and domain', async () => {
+    const email = `Stranger-${Date.now()}@${tenant.name.toUpperCase()}.example`;
     const address = freshClientAddress();
     const response = await postPassword(tenant, email, 'a guessed password', address);
     expect(response.statusCode).toBe(401);
 
-    const entries = (await auditEntries(tenant, 'auth.sign-in-failed')).filter((entry) => entry.actor_email === email);
-    expect(entries).toEqual([{ actor_id: null, actor_email: email, entity_id: null, after: { reason: 'password' }, client_address: address }]);
+    const expected = describeUnknownAddress(loadTenantKeys(tenant.secret.signingKeys), email);
+    expect(expected.domain).toBe(`${tenant.name}.example`);
+    const entries = (await auditEntries(tenant, 'auth.sign-in-failed')).filter((entry) => entry.actor_id === null);
+    const mine = entries.filter((entry) => JSON.stringify(entry.after).includes(expected.fingerprint));
+    expect(mine).toEqual([
+      { actor_id: null, actor_email: null, entity_id: null, after: { reason: 'password', address: expected }, client_address: address },
+    ]);
+  });
+
+  it('gives case, space and width variants one fingerprint', () => {
+    const keys = loadTenantKeys(tenant.secret.signingKeys);
+    const plain = describeUnknownAddress(keys, 'ann@example.com');
+    expect(describeUnknownAddress(keys, ' ANN@Example.com ')).toEqual(plain);
+    expect(describeUnknownAddress(keys, 'ａｎｎ@ｅｘａｍｐｌｅ.ｃｏｍ')).toEqual(plain);
+    expect(describeUnknownAddress(keys, 'bob@example.com').fingerprint).not.toBe(plain.fingerprint);
+  });
+
+  it.each([
+    ['a trailing @', 'hemligt-lösen-ord@', undefined],
+    ['no @', 'hemligtlösenord2024', undefined],
+    ['two @', 'hemligt@lösen@ord.se', undefined],
+    ['an implausible domain', 'hemligt-lösen@2024.x', undefined],
+    ['a plausible domain', 'hemligt-lösen@exempel.se', 'exempel.se'],
+  ])('keeps no local part for an address with %s', async (_case, typed, domain) => {
+    const lines: string[] = [];
+    const logger = createLogger('tenant-test', { level: 'trace' }, { write: (line: string) => void lines.push(line) });
+    const app = await buildTenantApp(tenant.secret, { logger });
+    try {
+      const response = await app.inject({ method: 'POST', url: '/api/auth/password', payload: { email: typed, password: 'x' } });
+      expect(response.statusCode).toBe(401);
+    } finally {
+      await app.close();
+    }
+
+    const localPart = typed.split('@')[0]!;
+    const stored = await tenant.admin.query<{ row: string }>('SELECT row_to_json(a)::text AS row FROM esm.audit_entries a');
+    const everything = stored.rows.map((entry) => entry.row).join('\n');
+    expect(everything).not.toContain(localPart);
+    expect(everything.normalize('NFKC')).not.toContain(localPart.normalize('NFKC'));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.join('\n')).not.toContain(localPart);
+    const expected = describeUnknownAddress(loadTenantKeys(tenant.secret.signingKeys), typed);
+    expect(expected.domain).toBe(domain);
+    expect(everything).toContain(expected.fingerprint);
   });
 
   it('audits a known address with its user', async () => {

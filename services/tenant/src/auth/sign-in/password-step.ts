@@ -3,7 +3,8 @@ import { translateDatabaseError } from '../../db/database-errors.js';
 import { withTransaction, type DatabaseAccess } from '../../db/transaction.js';
 import type { TenantContext } from '../../context.js';
 import { PASSWORD_MAX_BYTES, verifyPassword } from '../password.js';
-import { normaliseEmail, releaseSignInAttempt, reserveSignInAttempt } from '../limits/sign-in-failures.js';
+import { normaliseEmail } from '../email-address.js';
+import { releaseSignInAttempt, reserveSignInAttempt } from '../limits/sign-in-failures.js';
 import { readUserFactors, type SecondFactor } from '../factors/user-factors.js';
 import { createChallenge } from './challenges.js';
 import { recordRefusedAttempt, recordSignInFailure } from './failures.js';
@@ -36,9 +37,11 @@ export async function checkPasswordStep(
   const { database } = context;
   const email = normaliseEmail(credentials.email);
   const attempt = await reserveSignInAttempt(database, email);
-  if ('reason' in attempt) throw await recordRefusedAttempt(context, request, reply, attempt, { userId: null });
-
+  // The account is looked up before a refusal is audited, so that its entry names a known account and
+  // describes an address without one only by fingerprint (signInAuditSource).
   const user = await queryActiveUserByEmail(database, email);
+  if ('reason' in attempt) throw await recordRefusedAttempt(context, request, reply, attempt, { userId: user?.id ?? null });
+
   const matches = await verifyPassword(credentials.password, user?.password_hash ?? null);
   const tooLong = Buffer.byteLength(credentials.password, 'utf8') > PASSWORD_MAX_BYTES;
   const hasNul = credentials.password.includes('\0');

@@ -56,7 +56,7 @@ export async function checkSecondFactorStep(
     if (!(await verifySecondFactor(transaction, attempt.challenge, challenge, attempt.factor, code))) return false;
     if (!(await useChallenge(transaction, challenge.hash))) return false;
     await resetSignInFailures(transaction, user.email);
-    await auditSignIn(transaction, signInAuditSource(request, { userId: user.id, email: user.email }), user, attempt.factor);
+    await auditSignIn(transaction, signInAuditSource(context, request, { userId: user.id, email: user.email }), user, attempt.factor);
     return true;
   });
   if (!signedIn) throw await recordSignInFailure(context, request, reserved, failure);

@@ -135,6 +135,7 @@ describe('POST /api/auth/second-factor', () => {
         method: 'POST',
         url: '/api/me/recovery-codes',
         headers: bearer(signIn.json().accessToken),
+        payload: { password: user.password },
       });
       recoveryCodes = generated.json().recoveryCodes;
     });

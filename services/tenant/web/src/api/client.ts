@@ -25,7 +25,8 @@ export function apiHeaders(authenticated: boolean): Record<string, string> {
  * sign-in page, which shows why.
  */
 export function handleUnauthorized(error: ApiError, authenticated: boolean): void {
-  if (error.status !== 401 || !authenticated) {
+  // A wrong current password before a factor change is a 401 from a valid session, which must go on.
+  if (error.status !== 401 || !authenticated || error.code === 'REAUTHENTICATION_FAILED') {
     return;
   }
   if (error.code === 'SESSION_REVOKED') {

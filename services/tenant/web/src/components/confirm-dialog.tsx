@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { ErrorMessage } from './error-message';
@@ -11,6 +11,8 @@ interface ConfirmDialogProps {
   onConfirm: () => Promise<void>;
   /** Closes the dialog, after a successful action or when the user cancels. */
   onClose: () => void;
+  /** Fields the action needs, such as the current password, shown below the text. */
+  children?: ReactNode;
 }
 
 /**
@@ -18,7 +20,7 @@ interface ConfirmDialogProps {
  * <dialog> keeps keyboard focus inside and closes with Escape. Focus starts
  * on Cancel, so pressing Enter by habit does not run the action.
  */
-export function ConfirmDialog({ title, text, confirmLabel, onConfirm, onClose }: ConfirmDialogProps) {
+export function ConfirmDialog({ title, text, confirmLabel, onConfirm, onClose, children }: ConfirmDialogProps) {
   const { t } = useTranslation();
   const id = useId();
   const dialog = useRef<HTMLDialogElement>(null);
@@ -66,6 +68,7 @@ export function ConfirmDialog({ title, text, confirmLabel, onConfirm, onClose }:
     >
       <h2 id={`${id}-title`}>{title}</h2>
       <p id={`${id}-text`}>{text}</p>
+      {children}
       <ErrorMessage error={error} testId="confirm-error" />
       <div className="actions">
         <button type="button" data-testid="confirm-accept" disabled={working} onClick={() => void confirm()}>

@@ -6,11 +6,17 @@ import type { TotpEnrolment } from '../../api/types';
 import { ErrorMessage } from '../../components/error-message';
 import { RecoveryCodes } from '../../components/recovery-codes';
 import { TotpSetup } from '../../components/totp-setup';
+import { ReauthPasswordField } from './reauth-password-field';
 
-type Stage = { name: 'idle' } | { name: 'enrolling'; enrolment: TotpEnrolment } | { name: 'codes'; codes: string[] };
+type Stage =
+  | { name: 'idle' }
+  | { name: 'password' }
+  | { name: 'enrolling'; enrolment: TotpEnrolment }
+  | { name: 'codes'; codes: string[] };
 
 /**
- * Replaces the authenticator app: POST /api/me/totp creates a new secret,
+ * Replaces the authenticator app: POST /api/me/totp with the current
+ * password creates a new secret,
  * and POST /api/me/totp/confirm with a code from the new app replaces the
  * old secret. Until the confirmation the old app keeps working.
  */
@@ -21,13 +27,22 @@ export function AuthenticatorSection({ onChanged }: { onChanged: () => void }) {
   const [error, setError] = useState<unknown>(undefined);
   const [changed, setChanged] = useState(false);
   const [starting, setStarting] = useState(false);
+  const [password, setPassword] = useState('');
+
+  const askForPassword = () => {
+    setError(undefined);
+    setChanged(false);
+    setPassword('');
+    setStage({ name: 'password' });
+  };
 
   const start = async () => {
     setError(undefined);
-    setChanged(false);
     setStarting(true);
     try {
-      setStage({ name: 'enrolling', enrolment: await apiRequest<TotpEnrolment>('/api/me/totp', { method: 'POST' }) });
+      const enrolment = await apiRequest<TotpEnrolment>('/api/me/totp', { method: 'POST', body: { password } });
+      setPassword('');
+      setStage({ name: 'enrolling', enrolment });
     } catch (failure) {
       setError(failure);
     } finally {
@@ -63,11 +78,29 @@ export function AuthenticatorSection({ onChanged }: { onChanged: () => void }) {
       {stage.name === 'idle' && (
         <>
           <p>{t('account.authenticatorIntro')}</p>
-          <ErrorMessage error={error} testId="account-authenticator-error" />
-          <button type="button" data-testid="account-change-authenticator" disabled={starting} onClick={() => void start()}>
+          <button type="button" data-testid="account-change-authenticator" onClick={askForPassword}>
             {t('account.changeAuthenticator')}
           </button>
         </>
+      )}
+      {stage.name === 'password' && (
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            void start();
+          }}
+        >
+          <ReauthPasswordField value={password} onChange={setPassword} />
+          <ErrorMessage error={error} testId="account-authenticator-error" />
+          <div className="actions">
+            <button type="submit" data-testid="account-reauth-submit" disabled={starting || password === ''}>
+              {t('account.reauthContinue')}
+            </button>
+            <button type="button" className="link-button" data-testid="account-authenticator-cancel" onClick={() => setStage({ name: 'idle' })}>
+              {t('confirm.cancel')}
+            </button>
+          </div>
+        </form>
       )}
       {stage.name === 'enrolling' && (
         <>

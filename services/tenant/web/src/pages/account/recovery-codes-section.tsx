@@ -4,21 +4,29 @@ import { useTranslation } from 'react-i18next';
 import { apiRequest } from '../../api/client';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { RecoveryCodes } from '../../components/recovery-codes';
+import { ReauthPasswordField } from './reauth-password-field';
 
 interface RecoveryCodesSectionProps {
   codesLeft: number;
   onRegenerated: () => void;
 }
 
-/** Shows how many recovery codes are left and replaces the set with POST /api/me/recovery-codes. */
+/** Shows how many recovery codes are left and replaces the set with POST /api/me/recovery-codes, which needs the current password. */
 export function RecoveryCodesSection({ codesLeft, onRegenerated }: RecoveryCodesSectionProps) {
   const { t } = useTranslation();
   const id = useId();
   const [confirming, setConfirming] = useState(false);
   const [codes, setCodes] = useState<string[] | null>(null);
+  const [password, setPassword] = useState('');
+
+  const openConfirmation = () => {
+    setPassword('');
+    setConfirming(true);
+  };
 
   const regenerate = async () => {
-    const result = await apiRequest<{ recoveryCodes: string[] }>('/api/me/recovery-codes', { method: 'POST' });
+    const result = await apiRequest<{ recoveryCodes: string[] }>('/api/me/recovery-codes', { method: 'POST', body: { password } });
+    setPassword('');
     setCodes(result.recoveryCodes);
     onRegenerated();
   };
@@ -32,7 +40,7 @@ export function RecoveryCodesSection({ codesLeft, onRegenerated }: RecoveryCodes
             {t('account.recoveryCodesLeft', { count: codesLeft })}
           </p>
           {codesLeft <= 2 && <p className="notice">{t('account.recoveryCodesLow')}</p>}
-          <button type="button" data-testid="account-regenerate-recovery-codes" onClick={() => setConfirming(true)}>
+          <button type="button" data-testid="account-regenerate-recovery-codes" onClick={openConfirmation}>
             {t('account.regenerateRecoveryCodes')}
           </button>
         </>
@@ -46,7 +54,9 @@ export function RecoveryCodesSection({ codesLeft, onRegenerated }: RecoveryCodes
           confirmLabel={t('account.regenerateRecoveryCodes')}
           onConfirm={regenerate}
           onClose={() => setConfirming(false)}
-        />
+        >
+          <ReauthPasswordField value={password} onChange={setPassword} />
+        </ConfirmDialog>
       )}
     </section>
   );
