@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Logger, PlatformConfig } from '@esm/common';
+import type { StepHook } from './lifecycle/step-hook.js';
 import type { TenantLocks } from './lifecycle/tenant-locks.js';
 import type { Orchestrator } from './orchestrator/orchestrator.js';
 import type { ProvisioningServer } from './provisioning/tenant-database.js';
@@ -16,4 +17,6 @@ export interface AdminContext {
   logger: Logger;
   /** Deployments running in the background, awaited when admin closes. */
   backgroundWork: Set<Promise<unknown>>;
+  /** Called after each step of a multi-step operation; tests simulate crashes with it. */
+  stepHook?: StepHook;
 }

@@ -35,20 +35,6 @@ export function startTenant(context: AdminContext, name: string, actor: Actor): 
 }
 
 /**
- * Stops an active or inactive tenant for good and makes it archived. An
- * archived tenant is returned unchanged; other states throw TENANT_STATE_CONFLICT.
- */
-export function archiveTenant(context: AdminContext, name: string, actor: Actor): Promise<TenantRecord> {
-  return context.locks.run(name, async () => {
-    const tenant = await requireTenant(context, name);
-    if (tenant.state === 'archived') return tenant;
-    if (tenant.state !== 'active' && tenant.state !== 'inactive') throw stateConflict(tenant);
-    await context.orchestrator.stop(name);
-    return transition(context, tenant, ['active', 'inactive'], 'archived', actor);
-  });
-}
-
-/**
  * Starts an inactive tenant on request of the default backend and returns
  * where it listens. Concurrent calls queue on the tenant's lock, so only the
  * first one starts the process and the others find it active.

@@ -1,7 +1,7 @@
 import type { Locale } from '@esm/common';
 import type { Queryable } from './transaction.js';
 
-export const TENANT_STATES = ['registered', 'deploying', 'active', 'inactive', 'archived'] as const;
+export const TENANT_STATES = ['registered', 'deploying', 'active', 'inactive', 'archived', 'deleted'] as const;
 export type TenantState = (typeof TENANT_STATES)[number];
 
 /** Author of a tenant change: an admin caller, or admin itself (`system`). */
@@ -17,6 +17,15 @@ export interface TenantRecord {
   state: TenantState;
   /** Id of the PostgreSQL server with the tenant's database; null until placed. */
   databaseServer: string | null;
+  /** A template is never scaled down when idle. */
+  template: boolean;
+  archivedAt: Date | null;
+  /** Whether the database stayed on its server when the tenant was archived; null unless archived. */
+  archiveDatabaseKept: boolean | null;
+  /** The final backup taken at archiving, which a restore from archive loads. */
+  archiveBackupId: string | null;
+  deletedAt: Date | null;
+  deletedBy: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -38,7 +47,9 @@ export interface NewTenant {
 }
 
 const TENANT_COLUMNS = `name, organisation, contact_email AS "contactEmail", contact_mobile AS "contactMobile", locale,
-  state, database_server AS "databaseServer", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  state, database_server AS "databaseServer", template, archived_at AS "archivedAt",
+  archive_database_kept AS "archiveDatabaseKept", archive_backup_id AS "archiveBackupId",
+  deleted_at AS "deletedAt", deleted_by AS "deletedBy", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 /** Returns the tenant with this name, or null. */
 export async function findTenant(db: Queryable, name: string): Promise<TenantRecord | null> {

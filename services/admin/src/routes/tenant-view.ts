@@ -7,6 +7,11 @@ export function toTenantSummary(tenant: TenantRecord) {
     organisation: tenant.organisation,
     state: tenant.state,
     databaseServer: tenant.databaseServer,
+    template: tenant.template,
+    archivedAt: tenant.archivedAt?.toISOString() ?? null,
+    archiveDatabaseKept: tenant.archiveDatabaseKept,
+    deletedAt: tenant.deletedAt?.toISOString() ?? null,
+    deletedBy: tenant.deletedBy,
     createdAt: tenant.createdAt.toISOString(),
     updatedAt: tenant.updatedAt.toISOString(),
   };
