@@ -125,6 +125,31 @@ describe.skipIf(!hasKubectl)('deploy/overlays/example', () => {
   });
 });
 
+describe.skipIf(!hasKubectl)('deploy settings for a cluster', () => {
+  for (const folder of ['deploy/base', 'deploy/overlays/example']) {
+    it(`${folder} points services at the admin Service`, async () => {
+      const manifests = await render(folder);
+      const config = JSON.parse(find(manifests, 'ConfigMap', 'esm-platform-config').data!['platform.json']!) as PlatformConfig;
+      expect(config.adminUrl).toBe('http://admin.esm.svc:8600');
+      const service = find(manifests, 'Service', 'admin').spec as unknown as { ports: { port: number }[] };
+      expect(service.ports[0]!.port).toBe(8600);
+    });
+
+    it(`${folder} keeps the SMTP password in a Secret`, async () => {
+      const manifests = await render(folder);
+      const config = JSON.parse(find(manifests, 'ConfigMap', 'esm-platform-config').data!['platform.json']!) as PlatformConfig;
+      expect(config.mail.smtp?.password).toBeUndefined();
+      expect(config.mail.smtp?.passwordFile).toBe('/etc/esm/smtp/password');
+      for (const name of ['admin', 'registration']) {
+        const pod = podOf(find(manifests, 'Deployment', name)) as Pod & { volumes: { name: string; secret?: { secretName: string } }[] };
+        expect(pod.volumes.find((volume) => volume.name === 'smtp-password')?.secret?.secretName, name).toBe('esm-smtp');
+        const mounts = pod.containers[0]!.volumeMounts as { name: string; mountPath: string }[];
+        expect(mounts.find((mount) => mount.name === 'smtp-password')?.mountPath, name).toBe('/etc/esm/smtp');
+      }
+    });
+  }
+});
+
 describe('deploy/base/platform.json', () => {
   it('names the kubernetes orchestrator', async () => {
     const config = JSON.parse(await readFile(path.join(PROJECT_DIR, 'deploy/base/platform.json'), 'utf8')) as PlatformConfig;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
@@ -20,16 +21,29 @@ export interface Mailer {
 let nextSequence = 0;
 
 /**
+ * Returns the mail settings with the SMTP password read from `passwordFile`
+ * in place of the file's path, for a process that cannot read the file (a
+ * tenant, which gets the settings in its secret). Throws when the file
+ * cannot be read.
+ */
+export function withSmtpPassword(config: MailConfig): MailConfig {
+  if (!config.smtp?.passwordFile) return config;
+  const { passwordFile, ...smtp } = config.smtp;
+  return { ...config, smtp: { ...smtp, password: readFileSync(passwordFile, 'utf8').trim() } };
+}
+
+/**
  * Creates a mailer: SMTP through nodemailer when `config.smtp` is set,
  * otherwise one `.eml` file per message in the outbox folder.
  */
 export function createMailer(config: MailConfig, logger: Logger): Mailer {
   if (config.smtp) {
+    const smtp = withSmtpPassword(config).smtp!;
     const transport = nodemailer.createTransport({
-      host: config.smtp.host,
-      port: config.smtp.port,
-      secure: config.smtp.secure,
-      auth: config.smtp.user ? { user: config.smtp.user, pass: config.smtp.password ?? '' } : undefined,
+      host: smtp.host,
+      port: smtp.port,
+      secure: smtp.secure,
+      auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
     });
     return {
       async send(message) {

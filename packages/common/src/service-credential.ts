@@ -13,7 +13,9 @@ export async function readServiceCredential(config: Pick<PlatformConfig, 'dataDi
   return (await readFile(serviceCredentialFile(config, caller), 'utf8')).trim();
 }
 
-/** admin's base URL on the internal address. */
-export function adminBaseUrl(config: Pick<PlatformConfig, 'bindHost' | 'ports'>): string {
-  return `http://${config.bindHost}:${config.ports.admin}`;
+/** admin's base URL: `adminUrl` when the configuration sets it, else admin's port on the bind host. */
+export function adminBaseUrl(config: Pick<PlatformConfig, 'bindHost' | 'ports' | 'adminUrl'>): string {
+  if (config.adminUrl) return config.adminUrl;
+  const host = config.bindHost.includes(':') ? `[${config.bindHost}]` : config.bindHost;
+  return `http://${host}:${config.ports.admin}`;
 }

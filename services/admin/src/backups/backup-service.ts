@@ -59,35 +59,47 @@ export class BackupService {
 
   /** Backs up one tenant, records it, removes backups past retention and returns the finished job. */
   async backUp(tenant: TenantRecord, actor: Actor, job = this.jobs.create('backup', tenant.name, null)): Promise<JobView> {
-    return this.backupLocks.run(tenant.name, async () => {
-      const folder = await ensureBackupFolder(this.backupsRoot, tenant.name);
-      const fileName = `${new Date().toISOString().replace(/[:.]/g, '-')}.tar.gz`;
-      const backupId = randomSecret(12);
-      job.backupId = backupId;
-      await insertBackup(this.context.registry, { id: backupId, tenant: tenant.name, file: `${tenant.name}/${fileName}`, actor });
-      const logger = this.context.logger.child({ tenant: tenant.name, backupId });
-      try {
-        const { manifest, sizeBytes } = await dumpTenantDatabase({
-          server: tenantServer(this.context, tenant),
-          database: tenantDatabaseNames(tenant.name).database,
-          tenant: tenant.name,
-          archiveFile: path.join(folder, fileName),
-          onProgress: (progress) => (job.progress = progress),
-        });
-        const rows = manifest.tables.reduce((total, table) => total + table.rows, 0);
-        await finishBackup(this.context.registry, backupId, { outcome: 'succeeded', sizeBytes, rows, migrationVersion: manifest.migrationVersion });
-        logger.info({ sizeBytes, rows, file: fileName }, 'tenant backed up');
-        this.jobs.finish(job, { result: { backupId, file: fileName, sizeBytes, rows, migrationVersion: manifest.migrationVersion } });
-      } catch (error) {
-        const failure = asAppError(error, BACKUP_ERRORS.backupFailed, tenant.name);
-        logger.error({ err: error, code: failure.code }, 'tenant backup failed');
-        await finishBackup(this.context.registry, backupId, { outcome: 'failed', errorCode: failure.code });
-        this.jobs.finish(job, { error: failure });
-        return job;
-      }
-      await this.removeExpiredBackups(tenant.name);
+    return this.backupLocks.run(tenant.name, () => this.backUpHoldingLock(tenant, actor, job));
+  }
+
+  /**
+   * Runs `work` while no backup or restore of the tenant runs. A move takes
+   * this lock before the tenant's lifecycle lock, in the order a restore
+   * takes them, so the two cannot wait for each other.
+   */
+  runExclusive<T>(tenant: string, work: () => Promise<T>): Promise<T> {
+    return this.backupLocks.run(tenant, work);
+  }
+
+  /** Does what backUp does, for a caller inside runExclusive. */
+  async backUpHoldingLock(tenant: TenantRecord, actor: Actor, job = this.jobs.create('backup', tenant.name, null)): Promise<JobView> {
+    const folder = await ensureBackupFolder(this.backupsRoot, tenant.name);
+    const fileName = `${new Date().toISOString().replace(/[:.]/g, '-')}.tar.gz`;
+    const backupId = randomSecret(12);
+    job.backupId = backupId;
+    await insertBackup(this.context.registry, { id: backupId, tenant: tenant.name, file: `${tenant.name}/${fileName}`, actor });
+    const logger = this.context.logger.child({ tenant: tenant.name, backupId });
+    try {
+      const { manifest, sizeBytes } = await dumpTenantDatabase({
+        server: tenantServer(this.context, tenant),
+        database: tenantDatabaseNames(tenant.name).database,
+        tenant: tenant.name,
+        archiveFile: path.join(folder, fileName),
+        onProgress: (progress) => (job.progress = progress),
+      });
+      const rows = manifest.tables.reduce((total, table) => total + table.rows, 0);
+      await finishBackup(this.context.registry, backupId, { outcome: 'succeeded', sizeBytes, rows, migrationVersion: manifest.migrationVersion });
+      logger.info({ sizeBytes, rows, file: fileName }, 'tenant backed up');
+      this.jobs.finish(job, { result: { backupId, file: fileName, sizeBytes, rows, migrationVersion: manifest.migrationVersion } });
+    } catch (error) {
+      const failure = asAppError(error, BACKUP_ERRORS.backupFailed, tenant.name);
+      logger.error({ err: error, code: failure.code }, 'tenant backup failed');
+      await finishBackup(this.context.registry, backupId, { outcome: 'failed', errorCode: failure.code });
+      this.jobs.finish(job, { error: failure });
       return job;
-    });
+    }
+    await this.removeExpiredBackups(tenant.name);
+    return job;
   }
 
   /**

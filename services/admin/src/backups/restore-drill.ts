@@ -50,7 +50,11 @@ export async function runRestoreDrill(
   });
 }
 
-async function checkAuditTable(
+/**
+ * Checks that the restored audit table has as many entries as the manifest
+ * and, when it has a hash chain, that the chain links. Moves reuse it.
+ */
+export async function checkAuditTable(
   server: ProvisioningServer,
   database: string,
   manifest: BackupManifest,
