@@ -33,6 +33,10 @@ export async function startTestPlatform(extraEnv: Record<string, string> = {}): 
     ESM_ADMIN_PORT: String(await findFreePort()),
     ESM_REGISTRATION_PORT: String(await findFreePort()),
     ESM_DEFAULT_BACKEND_PORT: String(await findFreePort()),
+    ESM_ADMIN_METRICS_PORT: String(await findFreePort()),
+    ESM_REGISTRATION_METRICS_PORT: String(await findFreePort()),
+    ESM_DEFAULT_BACKEND_METRICS_PORT: String(await findFreePort()),
+    ESM_GATEWAY_METRICS_PORT: String(await findFreePort()),
     ESM_POSTGRES_PORT: String(await findFreePort()),
     // A range above a port the kernel just handed out is very likely free.
     ESM_TENANT_PORTS: `${tenantFrom}-${Math.min(tenantFrom + 40, 65535)}`,

@@ -1,5 +1,8 @@
-import { createLogger, readPlatformConfig, stopWithSupervisor } from '@esm/common';
+import { createLogger, readPlatformConfig, stopOnSignals, stopWithSupervisor } from '@esm/common';
 import { startAdmin } from './start-admin.js';
+
+/** How long admin may take to stop: requests, running work and every tenant process. */
+const ADMIN_SHUTDOWN_MS = 60_000;
 
 /** Entry point: starts admin with the launcher's configuration and stops it on SIGTERM or SIGINT. */
 async function main(): Promise<void> {
@@ -7,21 +10,8 @@ async function main(): Promise<void> {
   const config = readPlatformConfig();
   const admin = await startAdmin(config, { logger });
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'admin stopping');
-    admin.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'admin did not stop cleanly');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  // Admin's close() waits for running deployments and stops every tenant, which takes longer than request draining.
+  stopOnSignals(logger, () => admin.close(), ADMIN_SHUTDOWN_MS);
   stopWithSupervisor();
 }
 

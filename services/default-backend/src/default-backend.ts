@@ -10,25 +10,37 @@ import {
   createAdminClient,
   createHttpService,
   createLogger,
+  createMetricsRegistry,
   pickLocale,
+  SHUTDOWN_GRACE_MS,
+  startMetricsListener,
   readServiceCredential,
   tenantNameFromHost,
   type Logger,
   type PlatformConfig,
 } from '@esm/common';
 import { DEFAULT_BACKEND_ERRORS } from './errors.js';
-import { prefersHtml, renderError, type RenderedAnswer } from './pages.js';
+import { prefersHtml, renderError, type RenderedAnswer, type RenderOptions } from './pages.js';
 import { createTenantResolver, type TenantResolution } from './resolve-tenant.js';
 import { createTenantAdmin } from './tenant-admin.js';
 import { createTenantProxy } from './tenant-proxy.js';
+import { createWakeGate, DEFAULT_WAKE_LIMITS } from './wake-gate.js';
 
 export interface DefaultBackendOptions {
   logger?: Logger;
+  /** How long close() lets requests in flight finish before it cuts them (default SHUTDOWN_GRACE_MS). */
+  shutdownGraceMs?: number;
 }
 
 export interface RunningDefaultBackend {
   port: number;
-  /** Stops listening and cuts open connections, WebSockets included. */
+  /** Port of the `/metrics` listener, when `config.metricsPorts` names one. */
+  metricsPort?: number;
+  /**
+   * Stops accepting connections, cuts WebSocket tunnels (clients reconnect),
+   * lets HTTP requests in flight finish for up to the grace period and then
+   * cuts the rest.
+   */
   close(): Promise<void>;
 }
 
@@ -43,18 +55,24 @@ const TRUSTED_PROXY_ADDRESSES = new Set(['127.0.0.1', '::ffff:127.0.0.1']);
 export async function startDefaultBackend(config: PlatformConfig, options: DefaultBackendOptions = {}): Promise<RunningDefaultBackend> {
   const logger = options.logger ?? createLogger('default-backend');
   const admin = createAdminClient(adminBaseUrl(config), await readServiceCredential(config, 'default-backend'));
-  const resolveTenant = createTenantResolver(config, createTenantAdmin(admin, config, logger), logger);
+  const metrics = createMetricsRegistry('default-backend');
+  const wakeLimits = config.wake ?? DEFAULT_WAKE_LIMITS;
+  const resolveTenant = createTenantResolver(config, createTenantAdmin(admin, config, logger, metrics), logger, createWakeGate(wakeLimits));
   const proxy = createTenantProxy();
   const mainSiteHost = new URL(config.mainSiteUrl).host.toLowerCase();
 
-  const app = createHttpService({ logger, trustProxy: true });
+  const app = createHttpService({ logger, trustProxy: true, metrics });
 
   // Tenant hosts are handled before body parsing, so that the body stays
   // unread and can be streamed to the tenant once it is awake.
   app.addHook('onRequest', async (request, reply) => {
     const name = tenantNameFromHost(request.host, config.baseDomain);
     if (name === null) return;
-    answerTenantRequest(request, reply, await resolveTenant(name));
+    // A browser's page load gets the self-reloading "starting" page after a
+    // while; other requests cannot be repeated by a reload, so they wait for the wake.
+    const pageLoad = (request.method === 'GET' || request.method === 'HEAD') && prefersHtml(request.url.split('?')[0] ?? '/', request.headers.accept);
+    const patienceMs = pageLoad ? wakeLimits.browserPageAfterMs : undefined;
+    answerTenantRequest(request, reply, await resolveTenant(name, { clientAddress: request.ip, patienceMs }));
     return reply;
   });
 
@@ -63,8 +81,14 @@ export async function startDefaultBackend(config: PlatformConfig, options: Defau
       void reply.redirect(config.mainSiteUrl, 302);
       return;
     }
+    if (resolution.kind === 'starting') {
+      request.log.info('tenant still starting, starting page sent');
+      sendAnswer(reply, renderFor(request.raw, request.url, new AppError(DEFAULT_BACKEND_ERRORS.starting), request.id, { reloadPath: request.url }));
+      return;
+    }
     if (resolution.kind === 'error') {
-      sendAnswer(reply, renderFor(request.raw, request.url, resolution.error, request.id));
+      const retryAfterSeconds = resolution.retryAfterSeconds;
+      sendAnswer(reply, renderFor(request.raw, request.url, resolution.error, request.id, { retryAfterSeconds }));
       return;
     }
     reply.hijack();
@@ -97,7 +121,7 @@ export async function startDefaultBackend(config: PlatformConfig, options: Defau
   async function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const requestId = randomUUID();
     const name = tenantNameFromHost(forwardedHost(request), config.baseDomain);
-    const resolution: TenantResolution = name === null ? { kind: 'redirect' } : await resolveTenant(name);
+    const resolution: TenantResolution = name === null ? { kind: 'redirect' } : await resolveTenant(name, { clientAddress: clientAddress(request) });
     logger.info({ requestId, tenant: name, outcome: resolution.kind }, 'websocket upgrade received');
     if (resolution.kind === 'proxy') {
       proxy.ws(request, socket, head, resolution.upstream, (error) => {
@@ -107,27 +131,46 @@ export async function startDefaultBackend(config: PlatformConfig, options: Defau
       return;
     }
     const error = resolution.kind === 'error' ? resolution.error : new AppError(COMMON_ERRORS.notFound);
-    rejectUpgrade(socket, renderFor(request, '/api', error, requestId));
+    const retryAfterSeconds = resolution.kind === 'error' ? resolution.retryAfterSeconds : undefined;
+    rejectUpgrade(socket, renderFor(request, '/api', error, requestId, { retryAfterSeconds }));
   }
 
   await app.listen({ port: config.ports.defaultBackend, host: config.bindHost });
   const port = (app.server.address() as AddressInfo).port;
   logger.info({ host: config.bindHost, port }, 'default backend listening');
+  const metricsListener = config.metricsPorts
+    ? await startMetricsListener({ registry: metrics, host: config.bindHost, port: config.metricsPorts.defaultBackend, logger })
+    : undefined;
 
   return {
     port,
+    metricsPort: metricsListener?.port,
     async close() {
       for (const socket of upgradedSockets) socket.destroy();
-      await app.close();
+      // Fastify's close() waits for every request in flight, proxied ones included, without a bound.
+      const deadline = setTimeout(() => app.server.closeAllConnections(), options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(deadline);
+      }
+      await metricsListener?.close();
     },
   };
 }
 
-function renderFor(request: IncomingMessage, path: string, error: AppError, requestId: string): RenderedAnswer {
+function renderFor(
+  request: IncomingMessage,
+  path: string,
+  error: AppError,
+  requestId: string,
+  extra: Pick<RenderOptions, 'retryAfterSeconds' | 'reloadPath'> = {},
+): RenderedAnswer {
   return renderError(error, {
     locale: pickLocale(request.headers['accept-language']),
     html: prefersHtml(path.split('?')[0] ?? '/', request.headers.accept),
     requestId,
+    ...extra,
   });
 }
 
@@ -156,6 +199,14 @@ function rejectUpgrade(socket: Duplex, answer: RenderedAnswer): void {
   const head = [`HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? ''}`];
   for (const [name, value] of Object.entries(headers)) head.push(`${name}: ${value}`);
   socket.end(`${head.join('\r\n')}\r\n\r\n${answer.body}`);
+}
+
+/** Returns the client's address: the last X-Forwarded-For entry when the gateway on loopback sent the request, else the peer. */
+function clientAddress(request: IncomingMessage): string {
+  const peer = request.socket.remoteAddress ?? '';
+  const forwarded = request.headers['x-forwarded-for'];
+  if (typeof forwarded === 'string' && TRUSTED_PROXY_ADDRESSES.has(peer)) return forwarded.split(',').pop()?.trim() || peer;
+  return peer;
 }
 
 /** Returns the client's requested host: X-Forwarded-Host when the gateway on loopback sent the request, else Host. */

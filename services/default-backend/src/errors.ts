@@ -39,4 +39,27 @@ export const DEFAULT_BACKEND_ERRORS = {
     en: 'The workspace is not responding. Please try again in a moment.',
     sv: 'Arbetsytan svarar inte. Försök igen om en stund.',
   }),
+  /**
+   * A browser's page load waited longer than the configured time while the
+   * tenant starts. The page reloads itself every 2 seconds and the wake goes on.
+   */
+  starting: defineError('TENANT_STARTING', 503, {
+    en: 'The workspace is starting. This page reloads itself every few seconds until the workspace is ready.',
+    sv: 'Arbetsytan startar. Sidan laddas om av sig själv med några sekunders mellanrum tills arbetsytan är redo.',
+  }),
+  /** The tenant was started too often in the last minute (ESM_WAKE_TENANT_LIMIT_PER_MINUTE); sent with Retry-After. */
+  wakeTenantRateLimited: defineError('TENANT_WAKE_RATE_LIMITED', 429, {
+    en: 'The workspace has been started too many times in the last minute. Please try again in a minute.',
+    sv: 'Arbetsytan har startats för många gånger den senaste minuten. Försök igen om en minut.',
+  }),
+  /** This client address started too many wake-ups in the last minute (ESM_WAKE_CLIENT_LIMIT_PER_MINUTE); sent with Retry-After. */
+  wakeClientRateLimited: defineError('TENANT_WAKE_CLIENT_RATE_LIMITED', 429, {
+    en: 'Too many workspaces were started from your address in the last minute. Please try again in a minute.',
+    sv: 'För många arbetsytor har startats från din adress den senaste minuten. Försök igen om en minut.',
+  }),
+  /** The number of requests waiting for wake-ups reached ESM_WAKE_MAX_WAITING or ESM_WAKE_MAX_WAITING_PER_TENANT; sent with Retry-After. */
+  wakeQueueFull: defineError('TENANT_WAKE_QUEUE_FULL', 503, {
+    en: 'Too many requests are waiting for workspaces to start. Please try again in a moment.',
+    sv: 'För många förfrågningar väntar på att arbetsytor ska starta. Försök igen om en stund.',
+  }),
 };

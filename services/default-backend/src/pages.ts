@@ -14,12 +14,19 @@ const TITLES: Record<string, LocalizedText> = {
   TENANT_NOT_DEPLOYED: { en: 'Workspace not deployed yet', sv: 'Arbetsytan är inte driftsatt än' },
   TENANT_DEPLOYING: { en: 'Workspace being deployed', sv: 'Arbetsytan driftsätts' },
   TENANT_WAKE_TIMEOUT: { en: 'Workspace starting', sv: 'Arbetsytan startar' },
+  TENANT_STARTING: { en: 'Workspace starting', sv: 'Arbetsytan startar' },
+  TENANT_WAKE_RATE_LIMITED: { en: 'Too many starts', sv: 'För många starter' },
+  TENANT_WAKE_CLIENT_RATE_LIMITED: { en: 'Too many starts', sv: 'För många starter' },
+  TENANT_WAKE_QUEUE_FULL: { en: 'Temporarily unavailable', sv: 'Tillfälligt otillgänglig' },
   TENANT_WAKE_FAILED: { en: 'Workspace could not be started', sv: 'Arbetsytan kunde inte startas' },
   TENANT_UPSTREAM_UNREACHABLE: { en: 'Workspace not responding', sv: 'Arbetsytan svarar inte' },
   SERVICE_UNAVAILABLE: { en: 'Temporarily unavailable', sv: 'Tillfälligt otillgänglig' },
 };
 const FALLBACK_TITLE: LocalizedText = { en: 'Not available', sv: 'Inte tillgänglig' };
 const REQUEST_ID_LABEL: LocalizedText = { en: 'Request id', sv: 'Förfrågans id' };
+const RELOAD_LINK_TEXT: LocalizedText = { en: 'Reload now', sv: 'Ladda om nu' };
+/** Seconds between the reloads of the "starting" page (its meta refresh). */
+export const STARTING_PAGE_REFRESH_SECONDS = 2;
 
 const STYLE =
   'body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#1f2933;line-height:1.5}' +
@@ -31,6 +38,8 @@ const CONTENT_SECURITY_POLICY = `default-src 'none'; style-src 'sha256-${STYLE_H
 /** Seconds a client should wait before retrying, sent as Retry-After with the 503 responses. */
 const RETRY_AFTER_SECONDS: Record<string, number> = {
   TENANT_WAKE_TIMEOUT: 5,
+  TENANT_STARTING: STARTING_PAGE_REFRESH_SECONDS,
+  TENANT_WAKE_QUEUE_FULL: 5,
   TENANT_DEPLOYING: 15,
   TENANT_WAKE_FAILED: 30,
   SERVICE_UNAVAILABLE: 10,
@@ -41,6 +50,13 @@ export interface RenderOptions {
   /** Whether to render HTML (browsers) rather than JSON (API clients), as decided by prefersHtml. */
   html: boolean;
   requestId: string;
+  /** Retry-After in seconds, in place of the code's fixed value (the rate limits know when a slot frees up). */
+  retryAfterSeconds?: number;
+  /**
+   * The path and query of the request. When set, the page reloads itself:
+   * a meta refresh every STARTING_PAGE_REFRESH_SECONDS and a link to this path, so no script is needed.
+   */
+  reloadPath?: string;
 }
 
 /** Renders an error as a small self-contained HTML page or as the platform's JSON error body. */
@@ -50,7 +66,7 @@ export function renderError(error: AppError, options: RenderOptions): RenderedAn
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
   };
-  const retryAfter = RETRY_AFTER_SECONDS[error.code];
+  const retryAfter = options.retryAfterSeconds ?? RETRY_AFTER_SECONDS[error.code];
   if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
 
   if (!options.html) {
@@ -65,12 +81,16 @@ export function renderError(error: AppError, options: RenderOptions): RenderedAn
 
 function renderPage(error: AppError, options: RenderOptions): string {
   const title = (TITLES[error.code] ?? FALLBACK_TITLE)[options.locale];
+  const reloadPath = options.reloadPath === undefined ? undefined : sameOriginPath(options.reloadPath);
+  const refresh = reloadPath === undefined ? [] : [`<meta http-equiv="refresh" content="${STARTING_PAGE_REFRESH_SECONDS}">`];
+  const reloadLink = reloadPath === undefined ? [] : [`<p><a href="${escapeHtml(reloadPath)}">${escapeHtml(RELOAD_LINK_TEXT[options.locale])}</a></p>`];
   return [
     '<!doctype html>',
     `<html lang="${options.locale}">`,
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    ...refresh,
     `<title>${escapeHtml(title)}</title>`,
     `<style>${STYLE}</style>`,
     '</head>',
@@ -78,12 +98,21 @@ function renderPage(error: AppError, options: RenderOptions): string {
     '<main>',
     `<h1>${escapeHtml(title)}</h1>`,
     `<p>${escapeHtml(error.userMessage(options.locale))}</p>`,
+    ...reloadLink,
     `<p class="reference">${escapeHtml(REQUEST_ID_LABEL[options.locale])}: ${escapeHtml(options.requestId)}</p>`,
     '</main>',
     '</body>',
     '</html>',
     '',
   ].join('\n');
+}
+
+/**
+ * Returns the path if it stays on this origin, else `/`. A request target
+ * such as `//evil.example/` would otherwise make the reload link leave the site.
+ */
+function sameOriginPath(path: string): string {
+  return path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/\\') ? path : '/';
 }
 
 /** Escapes the five characters that are special in HTML text and attribute values. */

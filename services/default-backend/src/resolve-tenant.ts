@@ -7,14 +7,30 @@ import {
   type PlatformConfig,
 } from '@esm/common';
 import { DEFAULT_BACKEND_ERRORS } from './errors.js';
-import type { TenantAdmin, TenantState, Upstream } from './tenant-admin.js';
+import type { TenantAdmin, TenantState, Upstream, WakeOutcome } from './tenant-admin.js';
 import { isTenantUpstreamAllowed } from './tenant-proxy.js';
+import type { WakeGate } from './wake-gate.js';
 
-/** The action for a request to a tenant host: proxy, redirect or error. */
+/**
+ * The action for a request to a tenant host: proxy, redirect, error (with a
+ * Retry-After in seconds when a limit set it), or `starting` when the caller's
+ * patience ran out while the wake goes on.
+ */
 export type TenantResolution =
   | { kind: 'proxy'; upstream: Upstream }
   | { kind: 'redirect' }
-  | { kind: 'error'; error: AppError };
+  | { kind: 'error'; error: AppError; retryAfterSeconds?: number }
+  | { kind: 'starting' };
+
+/** Who asks and how long they wait. */
+export interface ResolveOptions {
+  /** The client's address, the key of the per-client wake rate. */
+  clientAddress: string;
+  /** Milliseconds to wait for a wake before resolving to `starting`; without it, the wake's own time-out applies. */
+  patienceMs?: number;
+}
+
+const PATIENCE_RAN_OUT = Symbol('patience ran out');
 
 /** Returns the error for a state without a running tenant, or null for the wakeable states. */
 function errorForState(state: TenantState): AppError | null {
@@ -44,8 +60,9 @@ export function createTenantResolver(
   config: PlatformConfig,
   tenants: TenantAdmin,
   logger: Logger,
-): (name: string) => Promise<TenantResolution> {
-  return async (name) => {
+  gate: WakeGate,
+): (name: string, options: ResolveOptions) => Promise<TenantResolution> {
+  return async (name, options) => {
     if (!isTenantNameWellFormed(name) || RESERVED_TENANT_NAMES.has(name)) return { kind: 'redirect' };
 
     let state: TenantState;
@@ -59,16 +76,25 @@ export function createTenantResolver(
     const stateError = errorForState(state);
     if (stateError) return { kind: 'error', error: stateError };
 
-    let outcome;
+    let outcome: WakeOutcome | typeof PATIENCE_RAN_OUT;
+    // An active tenant's wake only returns its upstream, so only inactive ones pass the gate.
+    const admission = state === 'inactive' ? await gate.admit(name, options.clientAddress, !tenants.isWaking(name)) : null;
+    if (admission?.kind === 'rejected') {
+      logger.warn({ tenant: name, code: admission.error.code, waiting: gate.waiting() }, 'tenant wake refused by limit');
+      return { kind: 'error', error: admission.error, retryAfterSeconds: admission.retryAfterSeconds };
+    }
     try {
-      outcome = await tenants.wake(name);
+      outcome = await waitForWake(tenants.wake(name), options.patienceMs, name);
     } catch (error) {
       logger.error({ err: error, tenant: name }, 'tenant wake failed');
       return adminUnavailable(error);
+    } finally {
+      admission?.slot.release();
     }
+    if (outcome === PATIENCE_RAN_OUT) return { kind: 'starting' };
     switch (outcome.kind) {
       case 'woken':
-        if (isTenantUpstreamAllowed(config, outcome.upstream)) return { kind: 'proxy', upstream: outcome.upstream };
+        if (isTenantUpstreamAllowed(config, outcome.upstream, name)) return { kind: 'proxy', upstream: outcome.upstream };
         logger.error({ tenant: name, upstream: outcome.upstream }, 'wake upstream rejected: not a tenant address');
         return { kind: 'error', error: new AppError(DEFAULT_BACKEND_ERRORS.wakeFailed) };
       case 'timeout':
@@ -82,6 +108,29 @@ export function createTenantResolver(
         return { kind: 'error', error: new AppError(DEFAULT_BACKEND_ERRORS.wakeFailed) };
     }
   };
+
+  /** Waits for the wake, or at most `patienceMs`; the wake itself goes on either way. */
+  async function waitForWake(
+    wake: Promise<WakeOutcome>,
+    patienceMs: number | undefined,
+    name: string,
+  ): Promise<WakeOutcome | typeof PATIENCE_RAN_OUT> {
+    if (patienceMs === undefined) return wake;
+    let timer: NodeJS.Timeout | undefined;
+    const patience = new Promise<typeof PATIENCE_RAN_OUT>((resolve) => {
+      timer = setTimeout(() => resolve(PATIENCE_RAN_OUT), patienceMs);
+    });
+    try {
+      const first = await Promise.race([wake, patience]);
+      if (first === PATIENCE_RAN_OUT) {
+        // Nobody may be left to await the wake, so its failure is logged here rather than left unhandled.
+        wake.catch((error: unknown) => logger.error({ err: error, tenant: name }, 'background tenant wake failed'));
+      }
+      return first;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   async function resolveChangedState(name: string): Promise<TenantResolution> {
     let state: TenantState;

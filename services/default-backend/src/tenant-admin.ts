@@ -1,4 +1,5 @@
-import type { AdminClient, Logger, PlatformConfig } from '@esm/common';
+import type { Registry } from 'prom-client';
+import { counterIn, histogramIn, type AdminClient, type Logger, type PlatformConfig } from '@esm/common';
 
 /** The lifecycle states admin reports, plus `unknown` for a name admin does not have. */
 export type TenantState = 'registered' | 'deploying' | 'active' | 'inactive' | 'archived' | 'unknown';
@@ -33,6 +34,8 @@ export interface TenantAdmin {
   readState(name: string): Promise<TenantState>;
   /** Wakes a tenant; concurrent calls for one tenant share a single admin request. */
   wake(name: string): Promise<WakeOutcome>;
+  /** Whether a wake request for the tenant is in flight, so that a new wake() would join it. */
+  isWaking(name: string): boolean;
 }
 
 const STATE_LOOKUP_TIMEOUT_MS = 5000;
@@ -50,8 +53,26 @@ export function createTenantAdmin(
   admin: AdminClient,
   config: Pick<PlatformConfig, 'wakeTimeoutMs'>,
   logger: Logger,
+  registry?: Registry,
 ): TenantAdmin {
   const wakesInFlight = new Map<string, Promise<WakeOutcome>>();
+  const wakeCounter = registry && counterIn(registry, 'esm_wakes_total', 'Wake requests sent to admin, by outcome.', ['outcome']);
+  const wakeDurations =
+    registry && histogramIn(registry, 'esm_wake_duration_seconds', 'Duration of wake requests sent to admin, by outcome.', ['outcome']);
+
+  /** Records one wake request; `error` is admin unreachable or outside its contract. */
+  async function measureWake(name: string): Promise<WakeOutcome> {
+    const startedAt = performance.now();
+    let outcome = 'error';
+    try {
+      const result = await requestWake(name);
+      outcome = result.kind;
+      return result;
+    } finally {
+      wakeCounter?.inc({ outcome });
+      wakeDurations?.observe({ outcome }, (performance.now() - startedAt) / 1000);
+    }
+  }
 
   async function readState(name: string): Promise<TenantState> {
     const response = await callAdmin<{ state?: string }>(admin, 'GET', `/v1/tenants/${encodeURIComponent(name)}/state`, STATE_LOOKUP_TIMEOUT_MS);
@@ -99,10 +120,11 @@ export function createTenantAdmin(
     wake(name) {
       const inFlight = wakesInFlight.get(name);
       if (inFlight) return inFlight;
-      const wake = requestWake(name).finally(() => wakesInFlight.delete(name));
+      const wake = measureWake(name).finally(() => wakesInFlight.delete(name));
       wakesInFlight.set(name, wake);
       return wake;
     },
+    isWaking: (name) => wakesInFlight.has(name),
   };
 }
 

@@ -254,6 +254,30 @@ describe('gateway', () => {
     expect(headers['x-real-ip']).toBeUndefined();
   });
 
+  it('tenant metrics path is marked proxied', async () => {
+    const response = await request(`demo.${DOMAIN}`, { path: '/metrics' });
+    const body = JSON.parse(response.body);
+
+    // The tenant serves /metrics only to requests without X-Forwarded-*, so this one gets its 404.
+    expect(body.upstream).toBe('tenant');
+    expect(body.headers['x-forwarded-for']).toBe('127.0.0.1');
+    expect(body.headers['x-forwarded-host']).toBe(`demo.${DOMAIN}`);
+  });
+
+  it('metrics port lists proxied requests', async () => {
+    await gateway.close();
+    config.metricsPorts = { admin: 0, registration: 0, defaultBackend: 0, gateway: 0 };
+    gateway = await startGateway(config, { logger });
+    delete config.metricsPorts;
+    await request(`demo.${DOMAIN}`, { path: '/api/objects/42' });
+    const metrics = await fetch(`http://127.0.0.1:${gateway.metricsPort}/metrics`);
+    const text = await metrics.text();
+
+    expect(metrics.status).toBe(200);
+    expect(text).toMatch(/^http_requests_total\{method="GET",route="tenant",status="200",service="gateway"\} 1$/m);
+    expect(text).not.toContain('/api/objects/42');
+  });
+
   it('admin is not reachable by any host', async () => {
     const hosts = [
       `admin.${DOMAIN}`,

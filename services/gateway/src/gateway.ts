@@ -6,7 +6,11 @@ import {
   adminBaseUrl,
   createAdminClient,
   createLogger,
+  createMetricsRegistry,
+  closeServerGracefully,
   dataPaths,
+  SHUTDOWN_GRACE_MS,
+  startMetricsListener,
   readServiceCredential,
   type Logger,
   type PlatformConfig,
@@ -26,8 +30,10 @@ export interface GatewayOptions {
 }
 
 export interface RunningGateway {
-  /** Stops listening and cuts open connections, WebSockets included. */
+  /** Stops listening, cuts WebSockets, lets HTTP requests in flight finish for up to SHUTDOWN_GRACE_MS and cuts the rest. */
   close(): Promise<void>;
+  /** Port of the `/metrics` listener, when `config.metricsPorts` names one. */
+  metricsPort?: number;
   httpsPort: number;
   httpPort: number;
   /** The local CA certificate that clients must trust. */
@@ -58,7 +64,8 @@ export async function startGateway(config: PlatformConfig, options: GatewayOptio
       return response.body;
     },
   });
-  const handlers = createProxyHandlers({ config, routes, logger, resolveRoute: createRouter(config, routes, logger) });
+  const metrics = createMetricsRegistry('gateway');
+  const handlers = createProxyHandlers({ config, routes, logger, metrics, resolveRoute: createRouter(config, routes, logger) });
 
   const httpsServer = https.createServer({ key: credentials.keyPem, cert: credentials.certPem, minVersion: 'TLSv1.2' });
   httpsServer.on('request', handlers.handleRequest);
@@ -83,6 +90,9 @@ export async function startGateway(config: PlatformConfig, options: GatewayOptio
   const httpsPort = (httpsServer.address() as AddressInfo).port;
   const httpPort = (httpServer.address() as AddressInfo).port;
   logger.info({ host: config.bindHost, httpsPort, httpPort, certificateExpires: credentials.notAfter }, 'gateway listening');
+  const metricsListener = config.metricsPorts
+    ? await startMetricsListener({ registry: metrics, host: config.bindHost, port: config.metricsPorts.gateway, logger })
+    : undefined;
 
   // A gateway that runs for months would otherwise serve an expired certificate.
   const renewalTimer = setInterval(() => {
@@ -99,11 +109,12 @@ export async function startGateway(config: PlatformConfig, options: GatewayOptio
   return {
     httpsPort,
     httpPort,
+    metricsPort: metricsListener?.port,
     caCertPem: credentials.caCertPem,
     async close() {
       clearInterval(renewalTimer);
       for (const socket of upgradedSockets) socket.destroy();
-      await Promise.all([closeServer(httpsServer), closeServer(httpServer)]);
+      await Promise.all([closeServerGracefully(httpsServer, { timeoutMs: SHUTDOWN_GRACE_MS }), closeServer(httpServer), metricsListener?.close()]);
       logger.info('gateway stopped');
     },
   };

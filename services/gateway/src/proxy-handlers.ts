@@ -3,7 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
-import { AppError, pickLocale, redactUrl, toErrorBody, type Logger, type PlatformConfig } from '@esm/common';
+import type { Registry } from 'prom-client';
+import { AppError, counterIn, histogramIn, pickLocale, redactUrl, toErrorBody, type Logger, type PlatformConfig } from '@esm/common';
 import { GATEWAY_ERRORS } from './errors.js';
 import type { RouteCache } from './route-cache.js';
 import type { RouteDecision } from './routing.js';
@@ -21,6 +22,8 @@ export interface ProxyHandlerOptions {
   resolveRoute: (hostHeader: string | undefined) => Promise<RouteDecision>;
   routes: RouteCache;
   logger: Logger;
+  /** Registry for request counts and durations by upstream kind (tenant, registration, default-backend). */
+  metrics?: Registry;
 }
 
 export interface ProxyHandlers {
@@ -36,6 +39,10 @@ export interface ProxyHandlers {
 export function createProxyHandlers(options: ProxyHandlerOptions): ProxyHandlers {
   const { config, resolveRoute, routes, logger } = options;
   const proxy = createProxyServer({});
+  const labels = ['method', 'route', 'status'] as const;
+  const requestCounter = options.metrics && counterIn(options.metrics, 'http_requests_total', 'Proxied HTTP requests by method, upstream kind and status.', labels);
+  const requestDurations =
+    options.metrics && histogramIn(options.metrics, 'http_request_duration_seconds', 'Proxied HTTP request durations in seconds.', labels);
 
   proxy.on('proxyRes', (proxyResponse, request) => {
     for (const name of RESPONSE_HEADERS_REMOVED) delete proxyResponse.headers[name];
@@ -55,6 +62,9 @@ export function createProxyHandlers(options: ProxyHandlerOptions): ProxyHandlers
     let decision: RouteDecision | undefined;
 
     response.on('close', () => {
+      const series = { method: request.method ?? '', route: decision?.kind ?? 'unrouted', status: String(response.statusCode) };
+      requestCounter?.inc(series);
+      requestDurations?.observe(series, (performance.now() - startedAt) / 1000);
       logger.info(
         {
           requestId,

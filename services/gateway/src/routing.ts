@@ -1,4 +1,4 @@
-import { isTenantNameWellFormed, RESERVED_TENANT_NAMES, tenantNameFromHost, type Logger, type PlatformConfig } from '@esm/common';
+import { isTenantNameWellFormed, isTenantUpstreamAllowed, RESERVED_TENANT_NAMES, tenantNameFromHost, type Logger, type PlatformConfig } from '@esm/common';
 import type { RouteCache } from './route-cache.js';
 
 /** An address the gateway forwards to. */
@@ -15,8 +15,6 @@ export type RouteDecision =
 
 /** The host label that serves the registration service. */
 export const REGISTRATION_LABEL = 'register';
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /**
  * Creates the function that picks the upstream for a Host header. The only
@@ -49,33 +47,11 @@ export function createRouter(
     if (route?.state !== 'active' || !route.upstream) {
       return { kind: 'default-backend', tenant: label, upstream: defaultBackend };
     }
-    if (!isTenantUpstreamAllowed(config, route.upstream)) {
+    if (!isTenantUpstreamAllowed(config, route.upstream, label)) {
       logger.error({ tenant: label, upstream: route.upstream }, 'route upstream rejected: not a tenant address');
       routes.invalidate(label);
       return { kind: 'default-backend', tenant: label, upstream: defaultBackend };
     }
     return { kind: 'tenant', tenant: label, upstream: route.upstream };
   };
-}
-
-/**
- * Checks that a tenant upstream from admin is a loopback or bind-host address
- * with a port in the tenant range and not one of the platform's own ports.
- * This keeps a wrong registry row from turning the gateway into a path to
- * admin, PostgreSQL or another host.
- */
-export function isTenantUpstreamAllowed(config: PlatformConfig, upstream: Upstream): boolean {
-  const host = upstream.host.replace(/^\[|\]$/g, '');
-  if (host !== config.bindHost && !LOOPBACK_HOSTS.has(host)) return false;
-  const [lowest, highest] = config.ports.tenantRange;
-  if (!Number.isInteger(upstream.port) || upstream.port < lowest || upstream.port > highest) return false;
-  const platformPorts = [
-    config.ports.admin,
-    config.ports.https,
-    config.ports.http,
-    config.ports.registration,
-    config.ports.defaultBackend,
-    config.ports.embeddedPostgres,
-  ];
-  return !platformPorts.includes(upstream.port);
 }

@@ -7,6 +7,8 @@ import {
   createHttpService,
   createLogger,
   createMailer,
+  createMetricsRegistry,
+  startMetricsListener,
   readServiceCredential,
   registrationOrigin,
   toAppError,
@@ -17,6 +19,7 @@ import {
   type PlatformConfig,
 } from '@esm/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Registry } from 'prom-client';
 import { registerDeploymentRoutes } from './deployment/deployment-routes.js';
 import { REGISTRATION_ERRORS } from './errors.js';
 import { pageContext, renderErrorPage, requestPageLocale, sendPage } from './pages/layout.js';
@@ -29,6 +32,8 @@ const BODY_LIMIT_BYTES = 16 * 1024;
 /** Services that the registration app calls. Tests and `startRegistration` supply them. */
 export interface RegistrationDependencies {
   logger: Logger;
+  /** Registry for request counts and durations; none are recorded without it. */
+  metrics?: Registry;
   admin: AdminClient;
   mailer: Mailer;
   rateLimit?: RateLimitOptions;
@@ -102,7 +107,7 @@ async function registerPages(scope: FastifyInstance, config: PlatformConfig, dep
 
 /** Builds the registration app: the sign-up form and the deployment pages. */
 export async function buildRegistrationApp(config: PlatformConfig, deps: RegistrationDependencies): Promise<FastifyInstance> {
-  const app = createHttpService({ logger: deps.logger, trustProxy: true, bodyLimit: BODY_LIMIT_BYTES });
+  const app = createHttpService({ logger: deps.logger, trustProxy: true, bodyLimit: BODY_LIMIT_BYTES, metrics: deps.metrics });
   await app.register(async (scope) => registerPages(scope, config, deps));
   return app;
 }
@@ -111,8 +116,10 @@ export async function buildRegistrationApp(config: PlatformConfig, deps: Registr
 export async function startRegistration(config: PlatformConfig, options: RegistrationOptions = {}): Promise<RegistrationServer> {
   const logger = options.logger ?? createLogger('registration');
   const credential = options.credential ?? (await readServiceCredential(config, 'registration'));
+  const metrics = createMetricsRegistry('registration');
   const app = await buildRegistrationApp(config, {
     logger,
+    metrics,
     admin: createAdminClient(adminBaseUrl(config), credential),
     mailer: options.mailer ?? createMailer(config.mail, logger),
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
@@ -121,5 +128,14 @@ export async function startRegistration(config: PlatformConfig, options: Registr
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   logger.info({ host: config.bindHost, port }, 'registration listening');
-  return { port, close: () => app.close() };
+  const metricsListener = config.metricsPorts
+    ? await startMetricsListener({ registry: metrics, host: config.bindHost, port: config.metricsPorts.registration, logger })
+    : undefined;
+  return {
+    port,
+    close: async () => {
+      await app.close();
+      await metricsListener?.close();
+    },
+  };
 }

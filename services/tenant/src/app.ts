@@ -2,9 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import websocket from '@fastify/websocket';
 import type pg from 'pg';
-import { createHttpService, createLogger, createMailer, type Logger, type Mailer, type TenantSecret } from '@esm/common';
+import { createHttpService, createLogger, createMailer, createMetricsRegistry, type Logger, type Mailer, type TenantSecret } from '@esm/common';
 import { createAppPool } from './db/pool.js';
 import { loadTenantKeys } from './auth/signing-keys.js';
+import { prepareDummyPasswordHash } from './auth/password.js';
 import { registerAuthRoutes } from './auth/routes.js';
 import { registerSignInRateLimit } from './auth/limits/rate-limit.js';
 import { registerSignInRoutes } from './auth/sign-in/routes.js';
@@ -19,7 +20,10 @@ import { registerOverviewRoutes } from './model/overview/routes.js';
 import { registerAuditRoutes } from './audit/routes.js';
 import { registerArchimateImportRoutes } from './imports/archimate/routes.js';
 import { registerLiveRoutes } from './live/routes.js';
-import { createLiveHub } from './live/hub.js';
+import { registerActivityRoute } from './activity/routes.js';
+import { createLiveHub, tellToReconnect } from './live/hub.js';
+import { registerMetricsRoute } from './operations/metrics-route.js';
+import { createDatabaseReadinessCheck } from './operations/readiness.js';
 import { registerWebClient, WEB_CLIENT_DIR } from './web-client/serve.js';
 import type { TenantContext } from './context.js';
 
@@ -43,6 +47,8 @@ const LIVE_MAX_PAYLOAD_BYTES = 16 * 1024;
  */
 export async function buildTenantApp(secret: TenantSecret, options: TenantAppOptions = {}): Promise<FastifyInstance> {
   const logger = options.logger ?? createLogger('tenant').child({ tenant: secret.tenant });
+  // Built before the app exists, so the first unknown-address sign-in costs one bcrypt run like every later one.
+  await prepareDummyPasswordHash();
   const ownsPool = !options.pool;
   const pool = options.pool ?? createAppPool(secret.database.app, logger);
   const context: TenantContext = {
@@ -57,9 +63,12 @@ export async function buildTenantApp(secret: TenantSecret, options: TenantAppOpt
   };
 
   // The tenant sits behind the gateway on loopback, which sets X-Forwarded-For.
+  const metrics = createMetricsRegistry('tenant');
   const app = createHttpService({
     logger,
     trustProxy: true,
+    metrics,
+    checkReadiness: createDatabaseReadinessCheck(pool),
     // Attribute values are string, number or boolean: a union type, which Ajv's strict mode reports unless allowed.
     fastify: { ajv: { customOptions: { allowUnionTypes: true } } },
   });
@@ -69,9 +78,15 @@ export async function buildTenantApp(secret: TenantSecret, options: TenantAppOpt
     if (ownsPool) await pool.end();
   });
 
+  // Registered before the WebSocket plugin, whose own preClose closes every socket without a reason.
+  app.addHook('preClose', (done) => {
+    for (const socket of app.websocketServer?.clients ?? []) tellToReconnect(socket);
+    done();
+  });
   await app.register(websocket, { options: { maxPayload: LIVE_MAX_PAYLOAD_BYTES } });
   // Reads and sets the refresh token cookie; no other route uses cookies.
   await app.register(cookie);
+  registerActivityRoute(app);
   await registerSignInRateLimit(app);
   await registerAuthRoutes(app, context);
   await registerSignInRoutes(app, context);
@@ -85,6 +100,7 @@ export async function buildTenantApp(secret: TenantSecret, options: TenantAppOpt
   await registerAuditRoutes(app, context);
   await registerArchimateImportRoutes(app, context);
   await registerLiveRoutes(app, context);
+  registerMetricsRoute(app, metrics);
   await registerWebClient(app, options.webClientDir ?? WEB_CLIENT_DIR);
   return app;
 }

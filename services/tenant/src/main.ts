@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { createLogger, readSecretFile, stopWithSupervisor, type Logger, type TenantSecret } from '@esm/common';
+import { createLogger, readSecretFile, stopOnSignals, stopWithSupervisor, type Logger, type TenantSecret } from '@esm/common';
 import { buildTenantApp, type TenantAppOptions } from './app.js';
 import { prepareTenantDatabase } from './prepare.js';
 
@@ -28,7 +28,10 @@ export async function startTenant(
   return app;
 }
 
-/** Reads the environment, starts the tenant and stops it on SIGTERM or SIGINT. */
+/**
+ * Reads the environment, starts the tenant and stops it on SIGTERM or SIGINT:
+ * live clients are told to reconnect, requests in flight finish, new ones get 503.
+ */
 async function runFromEnvironment(logger: Logger): Promise<void> {
   const secretFile = process.env.ESM_TENANT_SECRET_FILE;
   const port = Number(process.env.ESM_TENANT_PORT);
@@ -39,19 +42,7 @@ async function runFromEnvironment(logger: Logger): Promise<void> {
   const tenantLogger = logger.child({ tenant: secret.tenant });
   const app = await startTenant(secret, { port, host: process.env.ESM_TENANT_HOST ?? '127.0.0.1' }, { logger: tenantLogger });
 
-  const stop = (signal: string) => {
-    tenantLogger.info({ signal }, 'tenant stopping');
-    setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS).unref();
-    app.close().then(
-      () => tenantLogger.info('tenant stopped'),
-      (error: unknown) => {
-        tenantLogger.error({ err: error }, 'tenant shutdown failed');
-        process.exitCode = 1;
-      },
-    );
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  stopOnSignals(tenantLogger, () => app.close(), SHUTDOWN_TIMEOUT_MS);
   stopWithSupervisor();
 }
 

@@ -1,5 +1,6 @@
 import { AppError, randomSecret } from '@esm/common';
 import type { TableProgress } from './dump-database.js';
+import { recordBackupJob } from '../metrics.js';
 
 export type JobKind = 'backup' | 'restore' | 'drill';
 
@@ -63,6 +64,7 @@ export class BackupJobs {
       job.error = { code: outcome.error.code, message: outcome.error.userMessage('en') };
     }
     job.progress = { ...job.progress, phase: job.status === 'succeeded' ? 'finished' : 'failed' };
+    recordBackupJob(job.kind, job.tenant, job.status === 'succeeded', job.startedAt);
     this.forgetOldJobs();
   }
 

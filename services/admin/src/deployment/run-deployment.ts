@@ -1,11 +1,12 @@
 import path from 'node:path';
-import { dataPaths, tenantOrigin, writeSecretFile, type TenantSecret } from '@esm/common';
+import { dataPaths, tenantOrigin, withSmtpPassword, writeSecretFile, type TenantSecret } from '@esm/common';
 import type { AdminContext } from '../admin-context.js';
 import { waitUntilHealthy } from '../orchestrator/health-check.js';
 import { provisionTenantDatabase, type TenantDatabaseLogins } from '../provisioning/tenant-database.js';
 import { finishDeployment, saveDeploymentSteps, type DeploymentRecord, type DeploymentStepName } from '../registry/deployment-store.js';
 import { changeTenantState, findTenant, type TenantRecord } from '../registry/tenant-store.js';
 import { withTransaction } from '../registry/transaction.js';
+import { recordDeployment } from '../metrics.js';
 import { placeTenantDatabase } from './placement.js';
 import { createSigningKey } from './signing-key.js';
 
@@ -33,6 +34,8 @@ export async function runDeployment(context: AdminContext, deployment: Deploymen
   };
 
   let current: DeploymentStepName = 'database';
+  let crashed = false;
+  const startedAt = performance.now();
   try {
     const tenant = await findTenant(context.registry, deployment.tenant);
     if (!tenant) throw new Error('the tenant no longer exists');
@@ -64,15 +67,25 @@ export async function runDeployment(context: AdminContext, deployment: Deploymen
       await setStatus(step, 'running');
       await actions[step]();
       await setStatus(step, 'done');
+      try {
+        await context.stepHook?.({ operation: 'deployment', tenant: tenant.name, step });
+      } catch (error) {
+        crashed = true;
+        throw error;
+      }
     }
     await withTransaction(context.registry, async (client) => {
       await changeTenantState(client, tenant.name, ['deploying'], 'active', deployment.actor);
       await finishDeployment(client, deployment.id, false);
     });
     logger.info('tenant deployed');
+    recordDeployment(deployment.tenant, true, startedAt);
     return { failedStep: null };
   } catch (error) {
+    // A simulated crash leaves the deployment as a crash of admin would: unfinished.
+    if (crashed) throw error;
     logger.error({ err: error, step: current }, 'tenant deployment failed');
+    recordDeployment(deployment.tenant, false, startedAt);
     await recordFailure(context, deployment, current, setStatus).catch((recordError: unknown) =>
       logger.error({ err: recordError }, 'deployment failure could not be recorded'),
     );
@@ -99,7 +112,7 @@ async function writeTenantSecret(context: AdminContext, tenant: TenantRecord, lo
     origin: tenantOrigin(context.config, tenant.name),
     database: logins,
     signingKeys: [await createSigningKey()],
-    mail: context.config.mail,
+    mail: withSmtpPassword(context.config.mail),
     sms: context.config.sms,
     firstAdministrator: { email: tenant.contactEmail, locale: tenant.locale },
   };

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AdminContext } from '../admin-context.js';
 import { requireTenant, wakeTenant } from '../lifecycle/tenant-transitions.js';
+import { measureWake } from '../metrics.js';
 import { tenantNameParam, type TenantParams } from './tenant-name-param.js';
 
 /** Registers the default backend's routes: a tenant's state, and waking an inactive tenant. */
@@ -13,6 +14,7 @@ export function registerDefaultBackendRoutes(app: FastifyInstance, context: Admi
   });
 
   app.post<{ Params: TenantParams }>('/v1/tenants/:name/wake', { config: { callers } }, async (request) => {
-    return wakeTenant(context, tenantNameParam(request.params), 'default-backend');
+    const name = tenantNameParam(request.params);
+    return measureWake(name, () => wakeTenant(context, name, 'default-backend'));
   });
 }

@@ -12,7 +12,7 @@ export interface LiveHub {
   remove(socket: WebSocket): void;
   /** Sends `{ type: 'changed', entity, id }` to every authenticated connection. Call only after the commit. */
   publish(event: ChangeEvent): void;
-  /** Closes every connection, for shutdown. */
+  /** Tells every connection to reconnect and closes it, for shutdown. */
   closeAll(): void;
 }
 
@@ -28,9 +28,18 @@ export function createLiveHub(): LiveHub {
       }
     },
     closeAll() {
-      // Close code 1001 ("going away") lets the client reconnect later.
-      for (const socket of sockets) socket.close(1001, 'server shutting down');
+      for (const socket of sockets) tellToReconnect(socket);
       sockets.clear();
     },
   };
+}
+
+/** WebSocket close code 1012 (RFC 6455 registry: "Service Restart"): the client should connect again shortly. */
+export const SERVICE_RESTART_CLOSE_CODE = 1012;
+
+/** Sends `{ type: 'reconnect' }` and closes with 1012, so the client connects again to the next process. */
+export function tellToReconnect(socket: WebSocket): void {
+  if (socket.readyState !== socket.OPEN) return;
+  socket.send(JSON.stringify({ type: 'reconnect' }));
+  socket.close(SERVICE_RESTART_CLOSE_CODE, 'service restart');
 }
