@@ -11,3 +11,6 @@ export * from './service-credential.js';
 export * from './tenant-name.js';
 export * from './tenant-secret.js';
 export * from './supervision.js';
+export * from './metrics.js';
+export * from './shutdown.js';
+export * from './tenant-upstream.js';

@@ -21,6 +21,12 @@ export interface SmtpConfig {
   secure: boolean;
   user?: string;
   password?: string;
+  /**
+   * File that contains the password (a mounted Secret in a cluster), so the
+   * password stays out of the configuration. Services read it when they
+   * create their mailer; admin copies it into each tenant's secret.
+   */
+  passwordFile?: string;
 }
 
 /**
@@ -78,6 +84,11 @@ export interface PlatformConfig {
   mainSiteUrl: string;
   /** Address every platform service and tenant binds to. */
   bindHost: string;
+  /**
+   * Where the other services reach admin, e.g. the admin Service's name in a
+   * cluster, where `bindHost` is `0.0.0.0`. Missing means `http://<bindHost>:<ports.admin>`.
+   */
+  adminUrl?: string;
   ports: {
     https: number;
     http: number;
@@ -107,6 +118,39 @@ export interface PlatformConfig {
    * the rounds off.
    */
   auditAnchorIntervalMs?: number;
+  /** Idle scale-down, archiving and deletion; admin uses its defaults when this is missing. */
+  lifecycle?: LifecycleConfig;
+  /**
+   * Ports of the platform services' Prometheus listeners (`GET /metrics`),
+   * bound to `bindHost`. A service without a port here serves no metrics.
+   */
+  metricsPorts?: { admin: number; registration: number; defaultBackend: number; gateway: number };
+  /** Limits on the default backend's wake-ups; it uses its defaults when this is missing. */
+  wake?: WakeLimitsConfig;
+}
+
+/** How many wake-ups the default backend starts and how many requests it holds while tenants start. */
+export interface WakeLimitsConfig {
+  /** New wake-ups of one tenant per minute. */
+  perTenantPerMinute: number;
+  /** New wake-ups one client address may cause per minute, over all tenants. */
+  perClientPerMinute: number;
+  /** Requests held waiting for a wake at once, over all tenants. */
+  maxWaiting: number;
+  /** Requests held waiting for one tenant's wake at once. */
+  maxWaitingPerTenant: number;
+  /** Milliseconds a browser's page load waits before it gets the self-reloading "starting" page instead. */
+  browserPageAfterMs: number;
+}
+
+/** When admin stops idle tenants, what archiving keeps, and how long an archived tenant stays before it may be deleted. */
+export interface LifecycleConfig {
+  /** Minutes without a request after which an active tenant (not a template) is stopped; 0 never stops one. */
+  idleTimeoutMinutes: number;
+  /** Whether archiving keeps the tenant's database; false drops it and its roles after the final backup passed a restore drill. */
+  archiveKeepDatabase: boolean;
+  /** Days after archiving before `esmctl delete` may delete the tenant. */
+  deleteRetentionDays: number;
 }
 
 /** When admin backs up every tenant and test-restores the backups, and how many backups it keeps. */

@@ -62,4 +62,12 @@ export const ADMIN_ERRORS = {
     en: 'The deployment of {tenant} failed at the step {step}. Run the deployment again to resume it.',
     sv: 'Driftsättningen av {tenant} misslyckades i steget {step}. Kör driftsättningen igen för att återuppta den.',
   }),
+  /**
+   * admin was configured to listen on an address that is neither loopback
+   * nor private; every interface is allowed only with the kubernetes orchestrator.
+   */
+  bindHostRejected: defineError('ADMIN_BIND_HOST_REJECTED', 500, {
+    en: 'admin does not start on {host}, which is not a loopback or private address. Set bindHost to {allowed}.',
+    sv: 'admin startar inte på {host}, som inte är en loopback- eller privat adress. Sätt bindHost till {allowed}.',
+  }),
 };

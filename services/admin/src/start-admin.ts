@@ -1,4 +1,5 @@
-import { createHttpService, createLogger, type Logger, type PlatformConfig } from '@esm/common';
+import { createHttpService, createLogger, startMetricsListener, type Logger, type PlatformConfig } from '@esm/common';
+import { adminMetrics } from './metrics.js';
 import type { AdminContext } from './admin-context.js';
 import { DEFAULT_AUDIT_ANCHOR_INTERVAL_MS, scheduleAuditAnchors } from './audit/anchor-schedule.js';
 import { registerAuditRoutes } from './audit/routes.js';
@@ -10,6 +11,12 @@ import { registerBackupRoutes } from './backups/backup-routes.js';
 import { assertInternalBindHost } from './bind-host.js';
 import { registerKeyRoutes } from './keys/routes.js';
 import { TenantLocks } from './lifecycle/tenant-locks.js';
+import { startIdleScaleDown, type IdleScaleDown } from './lifecycle/idle-scale-down.js';
+import { resolveLifecycleSettings } from './lifecycle/lifecycle-settings.js';
+import { startReconciliation, type ReconcileReport } from './lifecycle/reconcile.js';
+import { registerLifecycleRoutes } from './lifecycle/routes.js';
+import type { StepHook } from './lifecycle/step-hook.js';
+import { TenantLifecycle } from './lifecycle/tenant-lifecycle.js';
 import { LocalOrchestrator, type LocalOrchestratorOptions } from './orchestrator/local-orchestrator.js';
 import type { Orchestrator } from './orchestrator/orchestrator.js';
 import { KubernetesOrchestrator } from './orchestrator/kubernetes/kubernetes-orchestrator.js';
@@ -23,6 +30,9 @@ import { registerAdminErrorHandler } from './routes/error-handler.js';
 import { registerGatewayRoutes } from './routes/gateway-routes.js';
 import { registerOperatorRoutes } from './routes/operator-routes.js';
 import { registerRegistrationRoutes } from './routes/registration-routes.js';
+import type { MoveHooks } from './relocation/move-step-runner.js';
+import { registerMoveRoutes } from './relocation/move-routes.js';
+import { MoveService } from './relocation/move-service.js';
 
 export interface StartAdminOptions {
   logger?: Logger;
@@ -34,6 +44,10 @@ export interface StartAdminOptions {
   orchestrator?: Orchestrator;
   /** Options of the local orchestrator, e.g. a test's tenant script or shorter restart delays. */
   localOrchestrator?: Omit<LocalOrchestratorOptions, 'config' | 'logger'>;
+  /** Callbacks into tenant moves; tests use them to make a step fail. */
+  moveHooks?: MoveHooks;
+  /** Lifecycle test settings: a hook after each step of a multi-step operation (to simulate crashes) and the idle check interval. */
+  lifecycle?: { stepHook?: StepHook; idleCheckIntervalMs?: number };
 }
 
 /** A running admin service. */
@@ -44,6 +58,12 @@ export interface RunningAdmin {
   restored: Promise<void>;
   /** Backups, restores and drills, and their schedule. */
   backups: { service: BackupService; schedule: BackupSchedule };
+  /** Moves of tenants to other PostgreSQL servers. */
+  moves: MoveService;
+  /** Archive, restore from archive and delete; the idle check; and what the reconciliation at start did. */
+  lifecycle: { service: TenantLifecycle; idle: IdleScaleDown; reconciled: Promise<ReconcileReport> };
+  /** Port of the `/metrics` listener, when `config.metricsPorts` names one. */
+  metricsPort?: number;
   /** Stops listening, waits for running deployments, stops every tenant process and closes the registry. */
   close(): Promise<void>;
 }
@@ -54,7 +74,7 @@ export interface RunningAdmin {
  * credentials, listens, and starts the tenants that were active again.
  */
 export async function startAdmin(config: PlatformConfig, options: StartAdminOptions = {}): Promise<RunningAdmin> {
-  assertInternalBindHost(config.bindHost);
+  assertInternalBindHost(config.bindHost, config.orchestrator?.kind ?? 'local');
   const logger = options.logger ?? createLogger('admin');
   const servers = await readProvisioningServers(config);
   const [registryServer] = servers;
@@ -65,15 +85,21 @@ export async function startAdmin(config: PlatformConfig, options: StartAdminOpti
   const registry = await openRegistry(registryServer, options.registryDatabase ?? DEFAULT_REGISTRY_DATABASE, logger);
   const orchestrator = options.orchestrator ?? createOrchestrator(config, logger, options);
   const context: AdminContext = { config, registry, servers, orchestrator, locks: new TenantLocks(), logger, backgroundWork: new Set() };
+  context.stepHook = options.lifecycle?.stepHook;
+  const lifecycleSettings = resolveLifecycleSettings(config);
 
   const backupService = new BackupService(context);
-  const app = createHttpService({ logger });
+  const moveService = new MoveService(context, backupService, options.moveHooks);
+  const lifecycle = new TenantLifecycle({ context, backups: backupService, settings: lifecycleSettings });
+  let reconciliation: { done: Promise<ReconcileReport> };
+  const app = createHttpService({ logger, metrics: adminMetrics, checkReadiness: async () => void (await registry.query('SELECT 1')) });
   try {
     const digests = await loadCallerDigests(config);
     const interrupted = await failInterruptedDeployments(registry);
     if (interrupted.length > 0) logger.warn({ tenants: interrupted }, 'interrupted deployments marked failed');
     const interruptedBackups = await failInterruptedBackupWork(registry);
     if (interruptedBackups > 0) logger.warn({ jobs: interruptedBackups }, 'interrupted backups, restores and drills marked failed');
+    reconciliation = await startReconciliation(context, lifecycle, interrupted);
 
     registerCallerAuthentication(app, digests);
     // An encapsulated scope may replace the shared error handler without
@@ -85,8 +111,10 @@ export async function startAdmin(config: PlatformConfig, options: StartAdminOpti
       registerRegistrationRoutes(scope, context);
       registerOperatorRoutes(scope, context);
       registerBackupRoutes(scope, context, backupService);
+      registerMoveRoutes(scope, moveService);
       registerAuditRoutes(scope, context);
       registerKeyRoutes(scope, context);
+      registerLifecycleRoutes(scope, context, lifecycle);
     });
     await app.listen({ host: config.bindHost, port: options.port ?? config.ports.admin });
   } catch (error) {
@@ -98,20 +126,29 @@ export async function startAdmin(config: PlatformConfig, options: StartAdminOpti
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.ports.admin;
   logger.info({ host: config.bindHost, port }, 'admin listening');
+  const metricsListener = config.metricsPorts
+    ? await startMetricsListener({ registry: adminMetrics, host: config.bindHost, port: config.metricsPorts.admin, logger })
+    : undefined;
 
   const backupSchedule = startBackupSchedule(context, backupService);
+  const idle = startIdleScaleDown(context, lifecycleSettings.idleTimeoutMinutes, options.lifecycle?.idleCheckIntervalMs);
   const stopAuditAnchors = scheduleAuditAnchors(context, config.auditAnchorIntervalMs ?? DEFAULT_AUDIT_ANCHOR_INTERVAL_MS);
   const close = async () => {
     await app.close();
     await backupSchedule.stop();
+    await idle.stop();
+    await reconciliation.done.catch(() => undefined);
     await stopAuditAnchors();
     await Promise.allSettled([...context.backgroundWork]);
     await orchestrator.stopAll();
     await registry.end();
+    await metricsListener?.close();
     logger.info('admin stopped');
   };
   const backups = { service: backupService, schedule: backupSchedule };
-  return { port, orchestrator, restored: restoreActiveTenants(context), backups, close };
+  const reconciled = reconciliation.done;
+  const restored = reconciled.catch((error: unknown) => logger.error({ err: error }, 'reconciliation failed')).then(() => restoreActiveTenants(context));
+  return { port, orchestrator, restored, lifecycle: { service: lifecycle, idle, reconciled }, backups, moves: moveService, metricsPort: metricsListener?.port, close };
 }
 
 /** Starts the processes of the tenants that are active in the registry, e.g. after a restart of admin. */

@@ -5,6 +5,8 @@ import { formatMessages, readNewestMessages } from './outbox.js';
 import { ESMCTL_ERRORS } from './errors.js';
 import { registerBackupCommands } from './backup-commands.js';
 import { registerAuditAndKeyCommands } from './audit-and-key-commands.js';
+import { registerLifecycleCommands } from './lifecycle-commands.js';
+import { registerMoveCommand } from './move-command.js';
 import { formatTenantDetail, formatTenantList, type TenantDetail, type TenantSummary } from './output.js';
 
 /** Output streams of esmctl: results go to `stdout`, progress and errors to `stderr`. */
@@ -24,8 +26,8 @@ export class AdminReplyError extends Error {
 }
 
 // Deployments provision a database and wait for the tenant's health check.
-const TRANSITION_TIMEOUT_MS = { deploy: 300_000, start: 120_000, stop: 60_000, archive: 60_000 };
-const TRANSITION_PROGRESS = { deploy: 'Deploying', start: 'Starting', stop: 'Stopping', archive: 'Archiving' };
+const TRANSITION_TIMEOUT_MS = { deploy: 300_000, start: 120_000, stop: 60_000 };
+const TRANSITION_PROGRESS = { deploy: 'Deploying', start: 'Starting', stop: 'Stopping' };
 
 /**
  * Runs esmctl with the given arguments (without `node` and the script) and
@@ -86,9 +88,8 @@ function buildProgram(output: CliOutput, env: NodeJS.ProcessEnv): Command {
     deploy: 'deploy a registered tenant, or resume its failed deployment, and wait until it is active',
     stop: 'stop an active tenant (it becomes inactive)',
     start: 'start an inactive tenant and wait until it answers',
-    archive: 'stop a tenant for good (it becomes archived)',
   };
-  for (const action of ['deploy', 'stop', 'start', 'archive'] as const) {
+  for (const action of ['deploy', 'stop', 'start'] as const) {
     program
       .command(`${action} <name>`)
       .description(descriptions[action])
@@ -101,6 +102,8 @@ function buildProgram(output: CliOutput, env: NodeJS.ProcessEnv): Command {
   }
   registerBackupCommands(program, output, (method, path, body) => call(method, path, undefined, body), json);
   registerAuditAndKeyCommands(program, output, (method, path, timeoutMs) => call(method, path, timeoutMs), json);
+  registerLifecycleCommands(program, output, (method, path, timeoutMs, body) => call(method, path, timeoutMs, body), json);
+  registerMoveCommand(program, output, (method, path, body) => call(method, path, undefined, body), json);
   return program;
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dataPaths, registrationOrigin, type OrchestratorConfig, type PlatformConfig, type PostgresServerConfig, type SmtpConfig } from '@esm/common';
+import { adminBaseUrl, dataPaths, registrationOrigin, type OrchestratorConfig, type PlatformConfig, type PostgresServerConfig, type SmtpConfig } from '@esm/common';
 
 /** The repository root, three levels above this compiled file (services/platform/dist). */
 export const PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -57,7 +57,7 @@ export function resolvePlatformConfig(env: Environment = process.env): PlatformC
     mail: {
       from: env.ESM_MAIL_FROM ?? `ESM <no-reply@${baseDomain}>`,
       outboxDir: path.resolve(env.ESM_OUTBOX_DIR ?? path.join(dataDir, 'outbox')),
-      smtp: env.ESM_SMTP_URL ? parseSmtpUrl(env.ESM_SMTP_URL) : undefined,
+      smtp: readSmtp(env),
     },
     sms: env.ESM_SMS_URL
       ? { provider: 'http', url: env.ESM_SMS_URL, token: readSmsToken(env) }
@@ -66,14 +66,44 @@ export function resolvePlatformConfig(env: Environment = process.env): PlatformC
     deploymentTokenTtlMs: readNumber(env, 'ESM_DEPLOYMENT_TOKEN_TTL_MS', 24 * 60 * 60 * 1000),
     auditAnchorIntervalMs: readNumber(env, 'ESM_AUDIT_ANCHOR_INTERVAL_MS', 60 * 60 * 1000),
     orchestrator: readOrchestrator(env),
+    metricsPorts: {
+      admin: readPort(env, 'ESM_ADMIN_METRICS_PORT', 8610),
+      registration: readPort(env, 'ESM_REGISTRATION_METRICS_PORT', 8611),
+      defaultBackend: readPort(env, 'ESM_DEFAULT_BACKEND_METRICS_PORT', 8612),
+      gateway: readPort(env, 'ESM_GATEWAY_METRICS_PORT', 8613),
+    },
+    wake: {
+      perTenantPerMinute: Math.max(1, readNumber(env, 'ESM_WAKE_TENANT_LIMIT_PER_MINUTE', 10)),
+      perClientPerMinute: Math.max(1, readNumber(env, 'ESM_WAKE_CLIENT_LIMIT_PER_MINUTE', 30)),
+      maxWaiting: Math.max(1, readNumber(env, 'ESM_WAKE_MAX_WAITING', 500)),
+      maxWaitingPerTenant: Math.max(1, readNumber(env, 'ESM_WAKE_MAX_WAITING_PER_TENANT', 100)),
+      browserPageAfterMs: readNumber(env, 'ESM_WAKE_PAGE_AFTER_MS', 3000),
+    },
     backups: {
       intervalHours: readNumber(env, 'ESM_BACKUP_INTERVAL_HOURS', 24),
       keep: Math.max(1, readNumber(env, 'ESM_BACKUP_KEEP', 7)),
       drillIntervalHours: readNumber(env, 'ESM_BACKUP_DRILL_INTERVAL_HOURS', 168),
     },
+    lifecycle: {
+      idleTimeoutMinutes: readNumber(env, 'ESM_IDLE_TIMEOUT_MINUTES', 30),
+      archiveKeepDatabase: readBoolean(env, 'ESM_ARCHIVE_KEEP_DATABASE', true),
+      deleteRetentionDays: readNumber(env, 'ESM_DELETE_RETENTION_DAYS', 30),
+    },
   };
   config.mainSiteUrl = env.ESM_MAIN_SITE_URL ?? `${registrationOrigin(config)}/`;
+  config.adminUrl = readAdminUrl(env) ?? adminBaseUrl(config);
   return config;
+}
+
+/** Reads ESM_ADMIN_URL, an http(s) URL without a path, such as `http://admin.esm.svc:8600`. */
+function readAdminUrl(env: Environment): string | undefined {
+  const raw = env.ESM_ADMIN_URL;
+  if (raw === undefined || raw === '') return undefined;
+  const url = URL.canParse(raw) ? new URL(raw) : null;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/' || url.search || url.username) {
+    throw new Error(`ESM_ADMIN_URL must be an http or https URL without a path, such as http://admin.esm.svc:8600, got "${raw}"`);
+  }
+  return url.origin;
 }
 
 function readNumber(env: Environment, name: string, fallback: number): number {
@@ -82,6 +112,14 @@ function readNumber(env: Environment, name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got "${raw}"`);
   return value;
+}
+
+function readBoolean(env: Environment, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new Error(`${name} must be true or false, got "${raw}"`);
 }
 
 function readPort(env: Environment, name: string, fallback: number): number {
@@ -122,6 +160,26 @@ function readSmsToken(env: Environment): string {
   const file = env.ESM_SMS_TOKEN_FILE;
   if (!file) throw new Error('ESM_SMS_URL is set, so ESM_SMS_TOKEN_FILE must name the file with the SMS provider token');
   return readFileSync(file, 'utf8').trim();
+}
+
+/**
+ * Reads ESM_SMTP_URL and ESM_SMTP_PASSWORD_FILE. The file keeps the password
+ * out of the resolved configuration, which every service reads and which a
+ * cluster keeps in a ConfigMap; so a password in the URL as well is rejected.
+ */
+function readSmtp(env: Environment): SmtpConfig | undefined {
+  const passwordFile = env.ESM_SMTP_PASSWORD_FILE;
+  if (!env.ESM_SMTP_URL) {
+    if (passwordFile) throw new Error('ESM_SMTP_PASSWORD_FILE is set, so ESM_SMTP_URL must name the SMTP server');
+    return undefined;
+  }
+  const smtp = parseSmtpUrl(env.ESM_SMTP_URL);
+  if (!passwordFile) return smtp;
+  if (smtp.password !== undefined) throw new Error('ESM_SMTP_URL contains a password and ESM_SMTP_PASSWORD_FILE is set: keep the password in the file only');
+  if (!smtp.user) throw new Error('ESM_SMTP_PASSWORD_FILE is set, so ESM_SMTP_URL must name the user, as in smtp://user@host:587');
+  const file = path.resolve(passwordFile);
+  if (!existsSync(file)) throw new Error(`ESM_SMTP_PASSWORD_FILE ${file} does not exist`);
+  return { ...smtp, passwordFile: file };
 }
 
 function parseSmtpUrl(raw: string): SmtpConfig {

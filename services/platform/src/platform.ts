@@ -101,6 +101,14 @@ async function assertPortsFree(config: PlatformConfig): Promise<void> {
     [config.ports.defaultBackend, 'ESM_DEFAULT_BACKEND_PORT'],
   ];
   if (config.postgres.embedded) ports.push([config.ports.embeddedPostgres, 'ESM_POSTGRES_PORT']);
+  if (config.metricsPorts) {
+    ports.push(
+      [config.metricsPorts.admin, 'ESM_ADMIN_METRICS_PORT'],
+      [config.metricsPorts.registration, 'ESM_REGISTRATION_METRICS_PORT'],
+      [config.metricsPorts.defaultBackend, 'ESM_DEFAULT_BACKEND_METRICS_PORT'],
+      [config.metricsPorts.gateway, 'ESM_GATEWAY_METRICS_PORT'],
+    );
+  }
   for (const [port, variable] of ports) {
     if (!(await isPortFree(config.bindHost, port))) {
       throw new Error(

@@ -18,13 +18,15 @@ import { dropTenantDatabase } from '../provisioning/tenant-database.js';
 import { startAdmin, type RunningAdmin, type StartAdminOptions } from '../start-admin.js';
 
 /**
- * A stand-in for the tenant service: it returns 200 on `/healthz`, and records its
+ * A stand-in for the tenant service: it returns 200 on `/healthz`, and
+ * `/internal/activity` returns the time in `<tenant>.last-request` (else its
+ * start time) as the last request. It records its
  * environment and each start in files next to itself, named after the
  * tenant. It exits at once when a `<tenant>.fail` file exists there.
  */
 const FAKE_TENANT_SCRIPT = `
 import http from 'node:http';
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 const folder = path.dirname(fileURLToPath(import.meta.url));
@@ -32,7 +34,15 @@ const tenant = path.basename(process.env.ESM_TENANT_SECRET_FILE ?? 'unknown', '.
 if (existsSync(path.join(folder, tenant + '.fail'))) process.exit(3);
 writeFileSync(path.join(folder, tenant + '.env.json'), JSON.stringify({ pid: process.pid, env: process.env }));
 appendFileSync(path.join(folder, tenant + '.starts'), process.pid + '\\n');
+const startedAt = new Date().toISOString();
 const server = http.createServer((request, response) => {
+  if (request.url === '/internal/activity') {
+    const file = path.join(folder, tenant + '.last-request');
+    const lastRequestAt = existsSync(file) ? readFileSync(file, 'utf8').trim() : startedAt;
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ lastRequestAt }));
+    return;
+  }
   response.writeHead(request.url === '/healthz' ? 200 : 404, { 'content-type': 'application/json' });
   response.end('{}');
 });
@@ -55,6 +65,15 @@ export interface AdminTestPlatform {
   cleanup(tenants: string[]): Promise<void>;
 }
 
+/** A PostgreSQL server other than the test run's, e.g. from startSecondPostgres. */
+export interface ExtraTestServer {
+  id: string;
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+}
+
 /** The files and configuration of a test platform, before admin starts. */
 export interface AdminTestFiles {
   dir: string;
@@ -67,9 +86,12 @@ export interface AdminTestFiles {
 /**
  * Writes a temporary data folder for the test run's PostgreSQL server:
  * the password file, a credential for every caller and the fake tenant
- * script. `serverIds` lists the provisioning servers, all on that server.
+ * script. `serverIds` lists the provisioning servers, all on that server;
+ * `extraServers` follow them, each with a password file of its own.
  */
-export async function createAdminTestFiles(options: { serverIds?: string[]; deploymentTokenTtlMs?: number } = {}): Promise<AdminTestFiles> {
+export async function createAdminTestFiles(
+  options: { serverIds?: string[]; extraServers?: ExtraTestServer[]; deploymentTokenTtlMs?: number } = {},
+): Promise<AdminTestFiles> {
   const postgres = inject('postgres');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'esm-admin-test-'));
   const dataDir = path.join(dir, 'data');
@@ -82,6 +104,13 @@ export async function createAdminTestFiles(options: { serverIds?: string[]; depl
   await mkdir(fakeTenantDir);
   const fakeTenantScript = path.join(fakeTenantDir, 'fake-tenant.mjs');
   await writeFile(fakeTenantScript, FAKE_TENANT_SCRIPT);
+
+  const extraServers = [];
+  for (const extra of options.extraServers ?? []) {
+    const extraPasswordFile = path.join(secretsDir, `${extra.id}.password`);
+    await writeFile(extraPasswordFile, extra.password, { mode: 0o600 });
+    extraServers.push({ id: extra.id, host: extra.host, port: extra.port, user: extra.user, passwordFile: extraPasswordFile, database: 'postgres' });
+  }
 
   const tenantPortBase = await findFreePort();
   const config: PlatformConfig = {
@@ -109,7 +138,7 @@ export async function createAdminTestFiles(options: { serverIds?: string[]; depl
         user: postgres.user,
         passwordFile,
         database: 'postgres',
-      })),
+      })).concat(extraServers),
     },
     mail: { from: 'ESM <noreply@esm.localhost>', outboxDir: path.join(dataDir, 'outbox') },
     sms: { provider: 'outbox', outboxDir: path.join(dataDir, 'outbox') },
@@ -131,7 +160,7 @@ export async function createAdminTestFiles(options: { serverIds?: string[]; depl
 
 /** Starts admin on the files of createAdminTestFiles, with its own registry database. */
 export async function startAdminTestPlatform(
-  options: { serverIds?: string[]; admin?: StartAdminOptions; deploymentTokenTtlMs?: number } = {},
+  options: { serverIds?: string[]; extraServers?: ExtraTestServer[]; admin?: StartAdminOptions; deploymentTokenTtlMs?: number } = {},
 ): Promise<AdminTestPlatform> {
   const postgres = inject('postgres');
   const { dir, config, fakeTenantDir, fakeTenantScript, credentials } = await createAdminTestFiles(options);
