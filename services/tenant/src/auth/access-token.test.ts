@@ -106,6 +106,19 @@ describe('access token verification', () => {
   });
 
   it.each([
+    ['jku', { jku: 'https://attacker.example/jwks.json' }],
+    ['x5u', { x5u: 'https://attacker.example/cert.pem' }],
+  ])('rejects a token that points to a key by %s', async (_name, header) => {
+    // The attacker's own key under the tenant's kid: only a verifier that
+    // fetched the key named in the header would accept it.
+    const attacker = generateSigningKey('attacker');
+    const token = await new SignJWT(claims())
+      .setProtectedHeader({ alg: 'ES512', kid: tenant.secret.signingKeys[0]!.kid, ...header })
+      .sign(createPrivateKey(attacker.privateKeyPem));
+    await expectRejected(token);
+  });
+
+  it.each([
     ['wrong audience', { aud: 'https://other.esm.test' }],
     ['wrong issuer', { iss: 'https://other.esm.test' }],
     ['expired token', { iat: Math.floor(Date.now() / 1000) - 3600, exp: Math.floor(Date.now() / 1000) - 60 }],
