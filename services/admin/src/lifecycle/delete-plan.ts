@@ -12,8 +12,8 @@ import { requireTenant } from './tenant-transitions.js';
 export const DELETE_STEPS = ['stop', 'database', 'secret', 'backups'];
 
 /**
- * Builds the plan that deletes an archived tenant's database and roles, secret file and
- * backups, then marks it deleted. There is no way back once the database
+ * Builds the plan that deletes an archived tenant's database and roles, the
+ * orchestrator's objects for it, its secret file and backups, then marks it deleted. There is no way back once the database
  * is dropped, so a failed step leaves the operation for the next run
  * (the same command, or the next admin start) to finish.
  */
@@ -26,7 +26,10 @@ export function deletePlan({ context, backups }: LifecycleDependencies): Operati
         const tenant = await requireTenant(context, operation.tenant);
         if (tenant.databaseServer) await dropAllTenantDatabases(tenantServer(context, tenant), tenant.name);
       },
-      secret: (operation) => removeTenantSecret(context, operation.tenant),
+      secret: async (operation) => {
+        await context.orchestrator.remove(operation.tenant);
+        await removeTenantSecret(context, operation.tenant);
+      },
       backups: async (operation) => {
         await rm(path.join(backups.backupsRoot, operation.tenant), { recursive: true, force: true });
         await context.registry.query('DELETE FROM backups WHERE tenant = $1', [operation.tenant]);

@@ -84,6 +84,12 @@ export class LocalOrchestrator implements Orchestrator {
     this.logger.info({ tenant }, 'tenant stopped');
   }
 
+  /** Stops the tenant's process and forgets it; the secret file is the caller's to delete. */
+  async remove(tenant: string): Promise<void> {
+    await this.stop(tenant);
+    this.processes.delete(tenant);
+  }
+
   upstream(tenant: string): Upstream | null {
     const entry = this.processes.get(tenant);
     return entry?.child && entry.upstream ? { ...entry.upstream } : null;

@@ -15,6 +15,9 @@ export interface RecordedRequest {
 /** The fake Deployment controller's behaviour for a Deployment with replicas: available at once, or never. */
 export type DeploymentAvailability = 'immediate' | 'never';
 
+/** Checks an object before the fake stores it, and throws with the reason when it is invalid. */
+export type ObjectValidator = (object: unknown) => void;
+
 type StoredObject = Record<string, unknown> & { metadata: Record<string, unknown> & { name: string; labels?: Record<string, string> } };
 
 /** The kinds the fake serves, by API group path, as the API server's discovery documents list them. */
@@ -36,19 +39,28 @@ const RESOURCES: Record<string, { plural: string; kind: string }[]> = {
  * plays the Deployment controller too: after every write a Deployment's
  * status reports its replicas as available, or never available.
  *
- * NOTE: it checks no schema, admission or RBAC and treats every patch as a
- * JSON merge patch, so it proves the requests and their order, not that a
- * real API server accepts each field.
+ * With a validator, it checks each created object, and each patched object
+ * after the merge, as the API server does, and rejects an invalid one with
+ * 422 Invalid. The tests pass the Kubernetes and Gateway API schemas.
+ *
+ * NOTE: it checks no admission or RBAC and treats every patch as a JSON
+ * merge patch, so it proves the requests, their order and the objects'
+ * schema, not every rule a real API server enforces.
  */
 export class FakeKubernetesApi {
   readonly requests: RecordedRequest[] = [];
+  /** The validator's messages for the objects the fake rejected with 422. */
+  readonly rejected: string[] = [];
   /** Objects by collection path (`/apis/apps/v1/namespaces/esm/deployments`) and name. */
   private readonly objects = new Map<string, Map<string, StoredObject>>();
   private readonly watchers = new Map<string, Set<ServerResponse>>();
   private resourceVersion = 1;
   private server: Server | null = null;
 
-  constructor(public availability: DeploymentAvailability = 'immediate') {}
+  constructor(
+    public availability: DeploymentAvailability = 'immediate',
+    private readonly validate?: ObjectValidator,
+  ) {}
 
   /** Listens on a free loopback port and returns a KubeConfig that points the client at it. */
   async start(): Promise<KubeConfig> {
@@ -125,8 +137,22 @@ export class FakeKubernetesApi {
     return Object.entries(RESOURCES).some(([group, kinds]) => kinds.some(({ plural }) => collection.startsWith(group) && collection.endsWith(`/${plural}`)));
   }
 
+  /** Runs the validator; on failure records the message, sends 422 Invalid and returns false. */
+  private accepts(object: StoredObject, response: ServerResponse): boolean {
+    try {
+      this.validate?.(object);
+      return true;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.rejected.push(message);
+      send(response, 422, status(422, 'Invalid', message));
+      return false;
+    }
+  }
+
   private create(collection: string, stored: Map<string, StoredObject>, object: StoredObject, response: ServerResponse): void {
     const name = object.metadata.name;
+    if (!this.accepts(object, response)) return;
     if (stored.has(name)) {
       send(response, 409, status(409, 'AlreadyExists', `${collection.split('/').pop()} "${name}" already exists`));
       return;
@@ -143,6 +169,7 @@ export class FakeKubernetesApi {
 
   private patch(collection: string, existing: StoredObject, patch: Record<string, unknown>, response: ServerResponse): void {
     const patched = mergePatch(existing, patch) as StoredObject;
+    if (!this.accepts(patched, response)) return;
     const specChanged = JSON.stringify(patched.spec) !== JSON.stringify(existing.spec);
     patched.metadata.generation = Number(existing.metadata.generation ?? 1) + (specChanged ? 1 : 0);
     this.store(collection, patched);

@@ -4,8 +4,10 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError, createLogger, dataPaths, type TenantSecret } from '@esm/common';
+import { validateKubernetesObject } from '../../../../../tests/support/kubernetes-schema.js';
 import { FakeKubernetesApi } from './fake-api-server.js';
 import { KubernetesOrchestrator } from './kubernetes-orchestrator.js';
+import { TenantObjects } from './tenant-objects.js';
 import { serializeTenantSecret } from './tenant-workload.js';
 import { testKubernetesConfig, testTenantSecret } from './test-fixtures.js';
 
@@ -49,11 +51,13 @@ describe('KubernetesOrchestrator', () => {
   }
 
   beforeEach(async () => {
-    api = new FakeKubernetesApi();
+    // Every object the orchestrator creates or patches must match its schema.
+    api = new FakeKubernetesApi('immediate', validateKubernetesObject);
     dataDir = await mkdtemp(path.join(tmpdir(), 'esm-kubernetes-'));
   });
 
   afterEach(async () => {
+    expect(api.rejected, 'objects that do not match their schema').toEqual([]);
     await orchestrator?.stopAll();
     await api.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -194,5 +198,55 @@ describe('KubernetesOrchestrator', () => {
 
     expect(api.requestsTo('PATCH', '/')).toHaveLength(1);
     expect(api.get(DEPLOYMENTS, 'tenant-ghost')).toBeUndefined();
+  });
+
+  it('remove deletes every tenant object', async () => {
+    await writeSecret(testTenantSecret('demo'));
+    orchestrator = await createOrchestrator();
+    await orchestrator.start('demo');
+
+    await orchestrator.remove('demo');
+
+    expect(api.requestsTo('DELETE', '/').map((request) => request.path)).toEqual([
+      `${ROUTES}/tenant-demo`,
+      `${DEPLOYMENTS}/tenant-demo`,
+      `${SERVICES}/tenant-demo`,
+      `${SECRETS}/tenant-demo`,
+      `${POLICIES}/tenant-demo`,
+    ]);
+    for (const collection of [ROUTES, DEPLOYMENTS, SERVICES, SECRETS, POLICIES]) {
+      expect(api.get(collection, 'tenant-demo'), collection).toBeUndefined();
+    }
+    await waitFor(() => orchestrator.upstream('demo') === null);
+  });
+
+  it('second remove changes nothing', async () => {
+    await writeSecret(testTenantSecret('demo'));
+    orchestrator = await createOrchestrator();
+    await orchestrator.start('demo');
+    await orchestrator.remove('demo');
+    const before = api.requests.length;
+
+    await orchestrator.remove('demo');
+
+    const again = api.requests.slice(before);
+    expect(again.filter((request) => request.method === 'DELETE')).toHaveLength(5);
+    expect(again.filter((request) => request.method === 'POST')).toHaveLength(0);
+    for (const collection of [ROUTES, DEPLOYMENTS, SERVICES, SECRETS, POLICIES]) {
+      expect(api.get(collection, 'tenant-demo'), collection).toBeUndefined();
+    }
+  });
+
+  it('fake rejects an object against its schema', async () => {
+    const kubeConfig = await api.start();
+    const objects = new TenantObjects(kubeConfig, 'esm');
+    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'tenant-bad' }, spec: { replicas: 'one', selector: {}, template: {} } };
+
+    const error = await objects.apply('bad', deployment).catch((caught: unknown) => caught);
+
+    expect((error as AppError).code).toBe('KUBERNETES_API_REQUEST_FAILED');
+    expect(api.rejected).toHaveLength(1);
+    expect(api.rejected[0]).toContain('spec/replicas must be integer');
+    api.rejected.splice(0);
   });
 });

@@ -39,7 +39,8 @@ export interface KubernetesOrchestratorOptions {
  * contains its secret file, a Service, an HTTPRoute on the platform Gateway and a
  * NetworkPolicy. Stopping scales the Deployment to zero and removes the route,
  * so that requests fall through to the default backend, which wakes the
- * tenant. Nothing is deleted that holds data.
+ * tenant. Only remove(), for a tenant being deleted, deletes the objects
+ * that hold data (the Secret).
  */
 export class KubernetesOrchestrator implements Orchestrator {
   private readonly objects: TenantObjects;
@@ -81,6 +82,22 @@ export class KubernetesOrchestrator implements Orchestrator {
     const scaled = await this.objects.scaleDeployment(tenant, name, 0);
     if (scaled) await this.waitForNoPods(tenant, name);
     this.logger.info({ tenant }, 'tenant stopped');
+  }
+
+  /**
+   * Stops the tenant, then deletes its Deployment, Service, Secret and
+   * NetworkPolicy. Stopping first waits for the pod to go, and the policy
+   * goes last, so the pod never runs without it. Objects already gone count
+   * as deleted, so a second remove() sends only requests that return 404.
+   */
+  async remove(tenant: string): Promise<void> {
+    await this.stop(tenant);
+    const name = tenantObjectName(tenant);
+    await this.objects.delete(tenant, 'apps/v1', 'Deployment', name);
+    await this.objects.delete(tenant, 'v1', 'Service', name);
+    await this.objects.delete(tenant, 'v1', 'Secret', name);
+    await this.objects.delete(tenant, 'networking.k8s.io/v1', 'NetworkPolicy', name);
+    this.logger.info({ tenant }, 'tenant objects deleted');
   }
 
   upstream(tenant: string): Upstream | null {
