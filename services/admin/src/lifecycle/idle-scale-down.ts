@@ -22,8 +22,8 @@ export interface IdleScaleDown {
  *
  * NOTE: a request that arrives between the check and the stop is cut off,
  * and the next one wakes the tenant again. With the Kubernetes orchestrator
- * the tenant's NetworkPolicy must let admin reach the pod, which the
- * manifests in deploy/ do not allow yet, so no tenant is stopped there.
+ * the tenant's NetworkPolicy admits admin's pods for this check; that path
+ * has not run on a real cluster.
  */
 export function startIdleScaleDown(context: AdminContext, idleTimeoutMinutes: number, checkIntervalMs = MINUTE_MS): IdleScaleDown {
   let round: Promise<string[]> | null = null;

@@ -91,7 +91,7 @@ describe('KubernetesOrchestrator', () => {
     for (const request of [create!, patch!]) {
       const ingress = (request.body as { spec: { ingress: Record<string, unknown>[] } }).spec.ingress[0]!;
       expect(Object.keys(ingress).sort(), request.method).toEqual(['from', 'ports']);
-      expect(ingress.from, request.method).toHaveLength(2);
+      expect(ingress.from, request.method).toHaveLength(3);
     }
   });
 

@@ -132,7 +132,7 @@ describe('buildTenantNetworkPolicy', () => {
     expect(policy.spec?.policyTypes).toEqual(['Ingress', 'Egress']);
   });
 
-  it('admits only the gateway and default backend', () => {
+  it('admits only the gateway, default backend and admin', () => {
     expect(policy.spec?.ingress).toEqual([
       {
         _from: [
@@ -141,6 +141,7 @@ describe('buildTenantNetworkPolicy', () => {
             podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway-proxy' } },
           },
           { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'esm-default-backend' } } },
+          { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'esm-admin' } } },
         ],
         ports: [{ protocol: 'TCP', port: 8080 }],
       },

@@ -19,6 +19,9 @@ export interface HttpRoute extends KubernetesObject {
 /** Labels of the default backend's pods, which proxy the request that woke a tenant to it. */
 export const DEFAULT_BACKEND_POD_LABELS = { 'app.kubernetes.io/name': 'esm-default-backend' };
 
+/** Labels of admin's pods, which ask each running tenant for its last request time (idle scale-down). */
+export const ADMIN_POD_LABELS = { 'app.kubernetes.io/name': 'esm-admin' };
+
 /**
  * Builds the HTTPRoute for `<tenant>.<baseDomain>` on the platform Gateway's
  * HTTPS listener. Under the Gateway API's hostname matching, this exact host
@@ -42,8 +45,8 @@ export function buildTenantHttpRoute(tenant: string, baseDomain: string, config:
 }
 
 /**
- * Builds the tenant's NetworkPolicy. Ingress: only the gateway's proxy pods
- * and the default backend, on the tenant's port. Egress: only the tenant's
+ * Builds the tenant's NetworkPolicy. Ingress: only the gateway's proxy pods,
+ * the default backend and admin (for the activity check), on the tenant's port. Egress: only the tenant's
  * database server on its port, and DNS. The tenant can therefore reach
  * neither admin nor another tenant nor another database server.
  *
@@ -69,6 +72,7 @@ export function buildTenantNetworkPolicy(tenant: string, secret: TenantSecret, c
               podSelector: { matchLabels: { ...config.ingress.podSelector } },
             },
             { podSelector: { matchLabels: { ...DEFAULT_BACKEND_POD_LABELS } } },
+            { podSelector: { matchLabels: { ...ADMIN_POD_LABELS } } },
           ],
           ports: tenantPort,
         },
