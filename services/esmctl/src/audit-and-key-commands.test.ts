@@ -1,8 +1,5 @@
-import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantSecret } from '@esm/common';
 import { tenantSecretFile } from '../../admin/src/deployment/run-deployment.js';
@@ -13,9 +10,8 @@ import {
   rewriteChainAsOwner,
   tamperAsSuperuser,
 } from '../../admin/src/test-support/tenant-audit-log.js';
+import { runEsmctl } from './test-support/run-esmctl.js';
 
-const run = promisify(execFile);
-const BIN = fileURLToPath(new URL('../bin/esmctl.js', import.meta.url));
 const TENANTS = ['cli-audit-changed', 'cli-audit-rewritten', 'cli-keys'];
 
 describe('esmctl audit and keys', () => {
@@ -38,15 +34,7 @@ describe('esmctl audit and keys', () => {
     await platform?.cleanup(TENANTS);
   });
 
-  async function esmctl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ESM_PLATFORM_CONFIG: configFile } });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code: number; stdout: string; stderr: string };
-      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-    }
-  }
+  const esmctl = (...args: string[]) => runEsmctl(configFile, ...args);
 
   it('reports an intact chain with its head', async () => {
     const result = await esmctl('audit', 'verify', 'cli-audit-changed');

@@ -10,6 +10,7 @@ import {
   startAdminTestPlatform,
   type AdminTestPlatform,
 } from '../../admin/src/test-support/admin-test-platform.js';
+import { runEsmctl } from './test-support/run-esmctl.js';
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../bin/esmctl.js', import.meta.url));
@@ -30,15 +31,7 @@ describe('esmctl', () => {
     await platform.cleanup(['cli-tenant']);
   });
 
-  async function esmctl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ESM_PLATFORM_CONFIG: configFile } });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code: number; stdout: string; stderr: string };
-      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-    }
-  }
+  const esmctl = (...args: string[]) => runEsmctl(configFile, ...args);
 
   it('lists tenants in a table', async () => {
     const result = await esmctl('list');

@@ -1,13 +1,9 @@
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerAndDeploy, startAdminTestPlatform, type AdminTestPlatform } from '../../admin/src/test-support/admin-test-platform.js';
+import { runEsmctl } from './test-support/run-esmctl.js';
 
-const run = promisify(execFile);
-const BIN = fileURLToPath(new URL('../bin/esmctl.js', import.meta.url));
 
 describe('esmctl lifecycle commands', () => {
   let platform: AdminTestPlatform;
@@ -24,15 +20,7 @@ describe('esmctl lifecycle commands', () => {
     await platform.cleanup(['cli-life']);
   });
 
-  async function esmctl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ESM_PLATFORM_CONFIG: configFile } });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code: number; stdout: string; stderr: string };
-      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-    }
-  }
+  const esmctl = (...args: string[]) => runEsmctl(configFile, ...args);
 
   it('template on and off', async () => {
     expect(await esmctl('template', 'cli-life', 'on')).toMatchObject({ code: 0, stdout: 'cli-life is a template\n' });

@@ -1,15 +1,11 @@
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerAndDeploy, startAdminTestPlatform, type AdminTestPlatform } from '../../admin/src/test-support/admin-test-platform.js';
 import { migrateTenant, seedTenant } from '../../admin/src/test-support/backup-fixture.js';
 import { startSecondPostgres, type SecondPostgres } from '../../admin/src/test-support/second-postgres.js';
+import { runEsmctl } from './test-support/run-esmctl.js';
 
-const run = promisify(execFile);
-const BIN = fileURLToPath(new URL('../bin/esmctl.js', import.meta.url));
 
 describe('esmctl move', () => {
   let platform: AdminTestPlatform;
@@ -33,15 +29,7 @@ describe('esmctl move', () => {
     await second?.stop();
   });
 
-  async function esmctl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ESM_PLATFORM_CONFIG: configFile } });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code: number; stdout: string; stderr: string };
-      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-    }
-  }
+  const esmctl = (...args: string[]) => runEsmctl(configFile, ...args);
 
   it('move prints steps and downtime', async () => {
     const result = await esmctl('move', 'cli-move', 'pg-b');
