@@ -301,7 +301,7 @@ describe('default backend', () => {
     });
     socket.close();
 
-    expect(JSON.parse(greeting)).toEqual({ upstream: 'tenant', url: '/api/live' });
+    expect(JSON.parse(greeting)).toMatchObject({ upstream: 'tenant', url: '/api/live' });
     expect(wakeCalls('demo')).toBe(1);
   });
 
