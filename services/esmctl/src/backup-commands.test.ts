@@ -30,6 +30,8 @@ describe('esmctl backup commands', () => {
     expect(backup.stderr).toMatch(/^backup cli-backup: /m);
     const id = /^cli-backup: backup (\S+) written \(\d+ bytes, \d+ rows\)\n$/.exec(backup.stdout)?.[1];
     expect(id, backup.stdout).toBeDefined();
+    // Hex only: an id starting with '-' would be read as an option on the command line.
+    expect(id).toMatch(/^[0-9a-f]{24}$/);
 
     const list = await esmctl('backups', 'cli-backup');
     expect(list.code).toBe(0);

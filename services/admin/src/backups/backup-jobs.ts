@@ -1,4 +1,5 @@
-import { AppError, randomSecret } from '@esm/common';
+import { randomBytes } from 'node:crypto';
+import { AppError } from '@esm/common';
 import type { TableProgress } from './dump-database.js';
 import { recordBackupJob } from '../metrics.js';
 
@@ -32,7 +33,7 @@ export class BackupJobs {
   private readonly jobs = new Map<string, JobView>();
 
   /** Registers a running job and returns it; `id` defaults to a new random id. */
-  create(kind: JobKind, tenant: string, backupId: string | null, id = randomSecret(12)): JobView {
+  create(kind: JobKind, tenant: string, backupId: string | null, id = randomBytes(12).toString('hex')): JobView {
     const job: JobView = {
       id,
       kind,

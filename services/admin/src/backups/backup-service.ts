@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { AppError, randomSecret } from '@esm/common';
+import { AppError } from '@esm/common';
 import type { AdminContext } from '../admin-context.js';
 import { ADMIN_ERRORS } from '../errors.js';
 import { TenantLocks } from '../lifecycle/tenant-locks.js';
@@ -75,7 +76,9 @@ export class BackupService {
   async backUpHoldingLock(tenant: TenantRecord, actor: Actor, job = this.jobs.create('backup', tenant.name, null)): Promise<JobView> {
     const folder = await ensureBackupFolder(this.backupsRoot, tenant.name);
     const fileName = `${new Date().toISOString().replace(/[:.]/g, '-')}.tar.gz`;
-    const backupId = randomSecret(12);
+    // Hex, because operators type backup ids on the command line, where a
+    // base64url id starting with '-' would be read as an option.
+    const backupId = randomBytes(12).toString('hex');
     job.backupId = backupId;
     await insertBackup(this.context.registry, { id: backupId, tenant: tenant.name, file: `${tenant.name}/${fileName}`, actor });
     const logger = this.context.logger.child({ tenant: tenant.name, backupId });

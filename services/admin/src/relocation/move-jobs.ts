@@ -1,4 +1,5 @@
-import { randomSecret, type AppError } from '@esm/common';
+import { randomBytes } from 'node:crypto';
+import type { AppError } from '@esm/common';
 import type { TableProgress } from '../backups/dump-database.js';
 
 /** The steps of a move, in order. The switch to the target happens at `registry`. */
@@ -56,7 +57,7 @@ export class MoveJobs {
   /** Registers a running job for the move of `tenant` from one server to another. */
   create(tenant: string, fromServer: string, toServer: string): MoveJobView {
     const job: MoveJobView = {
-      id: randomSecret(12),
+      id: randomBytes(12).toString('hex'),
       kind: 'move',
       tenant,
       fromServer,
