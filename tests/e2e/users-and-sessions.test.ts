@@ -9,6 +9,7 @@ import { acceptInvitation, chooseFactor, enterPassword, findAccessibilityViolati
 const TENANT = 'acme';
 const ADMINISTRATOR = 'owner@acme.example';
 const READER = 'reader@acme.example';
+const NEW_PASSWORD = 'a new and longer passphrase';
 const INVITATION_LINK = /https:\/\/\S+\/invite\/[A-Za-z0-9_-]+/;
 
 /**
@@ -203,6 +204,39 @@ describe('users and sessions in the browser', () => {
     expect(Number(await error.getAttribute('data-retry-after'))).toBeGreaterThanOrEqual(1);
     expect(await error.textContent()).toMatch(/Vänta \d+ sekunde?r?/);
     await saveScreenshot(page, 'sign-in-throttled-sv');
+    await context.close();
+  });
+
+  it('forgotten password is reset by e-mail', async () => {
+    const { context, page } = await newPage();
+    const before = await outboxFiles(platform);
+    await page.goto(`${origin}/sign-in`);
+    await page.getByTestId('forgot-password-link').click();
+    await page.getByTestId('forgot-password-email').fill(ADMINISTRATOR);
+    await page.getByTestId('forgot-password-submit').click();
+    await page.getByTestId('forgot-password-sent').waitFor();
+
+    const [resetUrl] = await waitForNewMail(platform, ADMINISTRATOR, before, /https:\/\/\S+\/reset-password\/[A-Za-z0-9_-]+/);
+    await page.goto(resetUrl);
+    await page.getByTestId('reset-password-new').fill(NEW_PASSWORD);
+    await page.getByTestId('reset-password-confirm').fill(NEW_PASSWORD);
+    await page.getByTestId('reset-password-submit').click();
+    await page.getByTestId('reset-password-done').waitFor();
+    await saveScreenshot(page, 'password-reset-done');
+
+    await page.goto(`${origin}/sign-in`);
+    await page.getByTestId('sign-in-email').fill(ADMINISTRATOR);
+    await page.getByTestId('sign-in-password').fill(NEW_PASSWORD);
+    await page.getByTestId('sign-in-submit').click();
+    // An e-mail code, because the TOTP time steps near now may already be used up.
+    await chooseFactor(page, 'email');
+    const beforeCode = await outboxFiles(platform);
+    await page.getByTestId('sign-in-send-code').click();
+    await page.getByTestId('sign-in-code-sent').filter({ hasText: /\S/ }).waitFor();
+    const [, code] = await waitForNewMail(platform, ADMINISTRATOR, beforeCode, /\b(\d{6})\b/);
+    await page.getByTestId('sign-in-code').fill(code!);
+    await page.getByTestId('sign-in-code-submit').click();
+    await page.getByTestId('nav-users').waitFor();
     await context.close();
   });
 });

@@ -7,6 +7,7 @@ import { createAppPool } from './db/pool.js';
 import { loadTenantKeys } from './auth/signing-keys.js';
 import { prepareDummyPasswordHash } from './auth/password.js';
 import { registerAuthRoutes } from './auth/routes.js';
+import { registerPasswordResetRoutes } from './auth/password-reset/routes.js';
 import { registerSignInRateLimit } from './auth/limits/rate-limit.js';
 import { registerSignInRoutes } from './auth/sign-in/routes.js';
 import { registerFactorRoutes } from './auth/factors/routes.js';
@@ -89,6 +90,7 @@ export async function buildTenantApp(secret: TenantSecret, options: TenantAppOpt
   registerActivityRoute(app);
   await registerSignInRateLimit(app);
   await registerAuthRoutes(app, context);
+  await registerPasswordResetRoutes(app, context);
   await registerSignInRoutes(app, context);
   await registerFactorRoutes(app, context);
   await registerSessionRoutes(app, context);

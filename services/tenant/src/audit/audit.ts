@@ -15,6 +15,8 @@ export type AuditAction =
   | 'auth.locked'
   | 'auth.factor-changed'
   | 'auth.recovery-codes-generated'
+  | 'auth.password-reset-requested'
+  | 'auth.password-changed'
   | 'session.revoked'
   | 'user.invited'
   | 'user.changed'

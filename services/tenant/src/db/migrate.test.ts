@@ -28,6 +28,7 @@ describe('runMigrations', () => {
       'audit_entries',
       'invitations',
       'objects',
+      'password_resets',
       'recovery_codes',
       'refresh_tokens',
       'relations',
@@ -85,6 +86,7 @@ describe('runMigrations', () => {
       '003-second-factors-and-limits',
       '004-sessions-and-users',
       '005-audit-chain',
+      '006-password-resets',
     ]);
   });
 
@@ -112,6 +114,7 @@ describe('runMigrations', () => {
       ['sign_in_codes.code_hash', 'SELECT code_hash FROM sign_in_codes'],
       ['sign_in_codes.challenge_hash', 'SELECT challenge_hash FROM sign_in_codes'],
       ['recovery_codes.hash', 'SELECT hash FROM recovery_codes'],
+      ['password_resets.token_hash', 'SELECT token_hash FROM password_resets'],
     ])('cannot read %s', async (_column, statement) => {
       await expect(readOnly.query(statement)).rejects.toMatchObject({ code: '42501' });
     });
@@ -125,6 +128,7 @@ describe('runMigrations', () => {
       await expect(readOnly.query('SELECT factor, expires_at, used_at FROM sign_in_codes')).resolves.toBeDefined();
       await expect(readOnly.query('SELECT user_id, created_at, used_at FROM recovery_codes')).resolves.toBeDefined();
       await expect(readOnly.query('SELECT email, failures, last_attempt_at, locked_until FROM sign_in_failures')).resolves.toBeDefined();
+      await expect(readOnly.query('SELECT user_id, created_at, expires_at, used_at FROM password_resets')).resolves.toBeDefined();
     });
 
     it('hides totp_secret after SET LOCAL ROLE', async () => {

@@ -11,11 +11,13 @@ import { InvitePage } from './pages/invite/invite-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { ObjectPage } from './pages/object/object-page';
 import { ObjectListPage } from './pages/objects/object-list-page';
+import { ForgotPasswordPage } from './pages/password-reset/forgot-password-page';
+import { ResetPasswordPage } from './pages/password-reset/reset-password-page';
 import { SignInPage } from './pages/sign-in/sign-in-page';
 import { UsersPage } from './pages/users/users-page';
 import { SessionProvider } from './session/session-context';
 
-/** Renders the routes of the web client. Every page except invitation and sign-in needs a session. */
+/** Renders the routes of the web client. Every page except invitation, sign-in and password reset needs a session. */
 export function App() {
   return (
     <SessionProvider>
@@ -23,6 +25,8 @@ export function App() {
         <Route element={<PublicLayout />}>
           <Route path="/invite/:token" element={<InvitePage />} />
           <Route path="/sign-in" element={<SignInPage />} />
+          <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+          <Route path="/reset-password/:token" element={<ResetPasswordPage />} />
         </Route>
         <Route
           element={

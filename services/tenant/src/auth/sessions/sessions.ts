@@ -14,7 +14,7 @@ export const REFRESH_TOKEN_IDLE_HOURS = 12;
 const USER_AGENT_MAX_LENGTH = 500;
 
 /** Reason for revoking a session, as stored in `sessions.revoked_reason` and the audit log. */
-export type RevocationReason = 'sign-out' | 'sign-out-everywhere' | 'reuse' | 'administrator' | 'deactivated' | 'factor-reset';
+export type RevocationReason = 'sign-out' | 'sign-out-everywhere' | 'reuse' | 'administrator' | 'deactivated' | 'factor-reset' | 'password-reset';
 
 /** The user a session belongs to, as access tokens and the sign-in response carry it. */
 export interface SessionUser {

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 
 import { apiRequest } from '../../api/client';
 import type { PasswordChallenge } from '../../api/types';
@@ -69,6 +70,11 @@ export function PasswordStep({ initialEmail, onChallenge }: PasswordStepProps) {
       <button type="submit" data-testid="sign-in-submit" disabled={submitting || waiting}>
         {t('signIn.submit')}
       </button>
+      <p>
+        <Link to="/forgot-password" data-testid="forgot-password-link">
+          {t('signIn.forgotPassword')}
+        </Link>
+      </p>
     </form>
   );
 }
