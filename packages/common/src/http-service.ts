@@ -32,7 +32,7 @@ export const HTTP_SERVICE_ERRORS = {
   }),
 };
 
-/** Seconds a client is told to wait (Retry-After) after SERVICE_STOPPING. */
+/** Seconds a client should wait (the Retry-After value) after SERVICE_STOPPING. */
 const STOPPING_RETRY_AFTER_SECONDS = 2;
 
 /**

@@ -30,9 +30,9 @@ export interface SmtpConfig {
 }
 
 /**
- * Where one-time codes sent by SMS go: by default a file per message in the
- * outbox folder, like e-mail; or an HTTP SMS provider that accepts
- * `POST <url>` with `{ to, text }` as JSON and a bearer token.
+ * The destination of one-time codes sent by SMS. By default it is a file per
+ * message in the outbox folder, like e-mail. Otherwise it is an HTTP SMS
+ * provider that accepts `POST <url>` with `{ to, text }` as JSON and a bearer token.
  */
 export type SmsConfig = { provider: 'outbox'; outboxDir: string } | { provider: 'http'; url: string; token: string };
 
@@ -74,19 +74,21 @@ export type OrchestratorConfig = { kind: 'local' } | ({ kind: 'kubernetes' } & K
 /**
  * The resolved platform configuration that the launcher hands to every
  * platform service (never to tenant processes, which get only their secret).
- * It holds no secrets: passwords live in files under `secretsDir`.
+ * Database passwords and service credentials live in files under
+ * `secretsDir`. The exceptions are an SMTP password given in ESM_SMTP_URL and
+ * the SMS provider's token, so the launcher writes this file with mode 0600.
  */
 export interface PlatformConfig {
   dataDir: string;
   secretsDir: string;
   baseDomain: string;
-  /** Where unknown tenant names are redirected. */
+  /** The address that unknown tenant names are redirected to. */
   mainSiteUrl: string;
   /** Address every platform service and tenant binds to. */
   bindHost: string;
   /**
-   * Where the other services reach admin, e.g. the admin Service's name in a
-   * cluster, where `bindHost` is `0.0.0.0`. Missing means `http://<bindHost>:<ports.admin>`.
+   * The address other services use for admin, e.g. the admin Service's name in
+   * a cluster, where `bindHost` is `0.0.0.0`. Missing means `http://<bindHost>:<ports.admin>`.
    */
   adminUrl?: string;
   ports: {
@@ -104,7 +106,7 @@ export interface PlatformConfig {
   postgres: { embedded: boolean; servers: PostgresServerConfig[] };
   mail: MailConfig;
   sms: SmsConfig;
-  /** How long the default backend holds a request while a tenant starts. */
+  /** Maximum time the default backend keeps a request waiting while a tenant starts. */
   wakeTimeoutMs: number;
   /** How long a deployment token stays valid. */
   deploymentTokenTtlMs: number;
@@ -129,7 +131,7 @@ export interface PlatformConfig {
   wake?: WakeLimitsConfig;
 }
 
-/** How many wake-ups the default backend starts and how many requests it holds while tenants start. */
+/** Limits on the wake-ups the default backend starts and on the requests waiting for them. */
 export interface WakeLimitsConfig {
   /** New wake-ups of one tenant per minute. */
   perTenantPerMinute: number;
@@ -163,12 +165,12 @@ export interface BackupConfig {
   drillIntervalHours: number;
 }
 
-/** Where a tenant's web address is, e.g. `https://demo.esm.localhost:8443`. */
+/** Returns a tenant's web address, e.g. `https://demo.esm.localhost:8443`. */
 export function tenantOrigin(config: Pick<PlatformConfig, 'baseDomain' | 'publicHttpsPort'>, tenant: string): string {
   return `https://${tenant}.${config.baseDomain}${portSuffix(config.publicHttpsPort)}`;
 }
 
-/** The registration site's address. */
+/** Returns the registration site's address. */
 export function registrationOrigin(config: Pick<PlatformConfig, 'baseDomain' | 'publicHttpsPort'>): string {
   return tenantOrigin(config, 'register');
 }

@@ -1,6 +1,6 @@
 import type { PlatformConfig } from './platform-config.js';
 
-/** Where a tenant listens, as admin returns it. */
+/** A tenant's listening address, as admin returns it. */
 export interface TenantUpstream {
   host: string;
   port: number;

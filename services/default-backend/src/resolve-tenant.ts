@@ -22,7 +22,7 @@ export type TenantResolution =
   | { kind: 'error'; error: AppError; retryAfterSeconds?: number }
   | { kind: 'starting' };
 
-/** Who asks and how long they wait. */
+/** The requesting client and how long it waits. */
 export interface ResolveOptions {
   /** The client's address, the key of the per-client wake rate. */
   clientAddress: string;
@@ -80,7 +80,7 @@ export function createTenantResolver(
     // An active tenant's wake only returns its upstream, so only inactive ones pass the gate.
     const admission = state === 'inactive' ? await gate.admit(name, options.clientAddress, !tenants.isWaking(name)) : null;
     if (admission?.kind === 'rejected') {
-      logger.warn({ tenant: name, code: admission.error.code, waiting: gate.waiting() }, 'tenant wake refused by limit');
+      logger.warn({ tenant: name, code: admission.error.code, waiting: gate.waiting() }, 'tenant wake rejected by limit');
       return { kind: 'error', error: admission.error, retryAfterSeconds: admission.retryAfterSeconds };
     }
     try {
@@ -123,7 +123,7 @@ export function createTenantResolver(
     try {
       const first = await Promise.race([wake, patience]);
       if (first === PATIENCE_RAN_OUT) {
-        // Nobody may be left to await the wake, so its failure is logged here rather than left unhandled.
+        // No request may still await the wake, so its failure is logged here rather than left unhandled.
         wake.catch((error: unknown) => logger.error({ err: error, tenant: name }, 'background tenant wake failed'));
       }
       return first;

@@ -11,7 +11,7 @@ export const DEFAULT_WAKE_LIMITS: WakeLimitsConfig = {
   browserPageAfterMs: 3000,
 };
 
-/** Seconds a client is told to wait (Retry-After) when too many requests are already waiting. */
+/** Seconds a client should wait (the Retry-After value) when too many requests are already waiting. */
 const QUEUE_FULL_RETRY_AFTER_SECONDS = 5;
 
 /** A place among the waiting requests; release it once the request stops waiting. */
@@ -24,10 +24,10 @@ export type WakeAdmission = { kind: 'admitted'; slot: WaitingSlot } | { kind: 'r
 
 export interface WakeGate {
   /**
-   * Admits a request that must wait for a tenant's wake. `startsWake` tells
-   * whether the request would start a new wake-up rather than join one in
-   * flight: only new wake-ups count against the per-tenant and per-client
-   * rates, while every waiting request counts against the waiting caps.
+   * Admits a request that must wait for a tenant's wake. `startsWake` is true
+   * when the request would start a new wake-up rather than join one in
+   * flight. Only new wake-ups count against the per-tenant and per-client
+   * rates, but every waiting request counts against the waiting caps.
    */
   admit(tenant: string, clientAddress: string, startsWake: boolean): Promise<WakeAdmission>;
   /** Requests waiting now, over all tenants. */

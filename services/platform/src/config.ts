@@ -141,7 +141,7 @@ function readPortRange(raw: string): [number, number] {
 /**
  * Reads the external PostgreSQL servers from a JSON file: an array of
  * `{ id, host, port, user, passwordFile, database? }`. Passwords stay in
- * their own files so that the resolved configuration holds no secret.
+ * their own files so that the resolved configuration contains none of them.
  */
 function readExternalServers(file: string): PostgresServerConfig[] {
   const servers = JSON.parse(readFileSync(file, 'utf8')) as Partial<PostgresServerConfig>[];
@@ -185,10 +185,13 @@ function readSmtp(env: Environment): SmtpConfig | undefined {
 function parseSmtpUrl(raw: string): SmtpConfig {
   const url = new URL(raw);
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new Error('ESM_SMTP_URL must start with smtp:// or smtps://');
+  const secure = url.protocol === 'smtps:';
+  // Without a port: 465 for implicit TLS, else 587 (submission with STARTTLS).
+  const defaultPort = secure ? 465 : 587;
   return {
     host: url.hostname,
-    port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587,
-    secure: url.protocol === 'smtps:',
+    port: url.port ? Number(url.port) : defaultPort,
+    secure,
     user: url.username ? decodeURIComponent(url.username) : undefined,
     password: url.password ? decodeURIComponent(url.password) : undefined,
   };

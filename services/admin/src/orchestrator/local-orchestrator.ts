@@ -84,7 +84,7 @@ export class LocalOrchestrator implements Orchestrator {
     this.logger.info({ tenant }, 'tenant stopped');
   }
 
-  /** Stops the tenant's process and forgets it; the secret file is the caller's to delete. */
+  /** Stops the tenant's process and drops its bookkeeping. The caller deletes the secret file. */
   async remove(tenant: string): Promise<void> {
     await this.stop(tenant);
     this.processes.delete(tenant);
@@ -147,7 +147,7 @@ export class LocalOrchestrator implements Orchestrator {
 
   /**
    * Checks every running tenant's health at an interval. A process that is
-   * alive but no longer answers (a hang, an exhausted event loop) would never
+   * alive but no longer responds (a hang, an exhausted event loop) would never
    * exit by itself, so after several failed checks in a row it is killed and
    * restarted like a crashed one.
    */
@@ -167,7 +167,7 @@ export class LocalOrchestrator implements Orchestrator {
     if (entry.child !== child) return;
     entry.failedChecks = healthy ? 0 : entry.failedChecks + 1;
     if (healthy || entry.failedChecks < (this.options.maxFailedChecks ?? 3)) return;
-    this.logger.error({ tenant: entry.tenant, pid: child.pid, failedChecks: entry.failedChecks }, 'tenant stopped answering health checks, killing it');
+    this.logger.error({ tenant: entry.tenant, pid: child.pid, failedChecks: entry.failedChecks }, 'tenant failed consecutive health checks, killing it');
     entry.failedChecks = 0;
     child.kill('SIGKILL');
   }
