@@ -108,6 +108,11 @@ export const COMMON_ERRORS = {
     en: 'The service is temporarily unavailable. Please try again shortly.',
     sv: 'Tjänsten är tillfälligt otillgänglig. Försök igen om en stund.',
   }),
+  /** The database aborted the transaction because of a deadlock or a serialisation failure with another writer; nothing was changed. */
+  concurrentChange: defineError('CHANGE_CONCURRENT', 409, {
+    en: 'Someone else changed the same data at the same moment, so nothing was saved. Try again.',
+    sv: 'Någon annan ändrade samma uppgifter i samma stund, så inget sparades. Försök igen.',
+  }),
 };
 
 /** The JSON body of every error response. */

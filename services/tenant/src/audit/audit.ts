@@ -9,6 +9,30 @@ export type AuditAction =
   | 'relation.created'
   | 'relation.deleted'
   | 'import.archimate'
+  | 'import.model'
+  | 'import.csv'
+  | 'import.template'
+  | 'import.oscal'
+  | 'object-type.created'
+  | 'object-type.changed'
+  | 'object-type.removed'
+  | 'attribute.created'
+  | 'attribute.changed'
+  | 'attribute.removed'
+  | 'relation-type.created'
+  | 'relation-type.changed'
+  | 'relation-type.removed'
+  | 'classification-scale.changed'
+  | 'classification.set'
+  | 'classification.removed'
+  | 'requirement-set.created'
+  | 'requirement-set.changed'
+  | 'requirement-set.deleted'
+  | 'applicability-rule.created'
+  | 'applicability-rule.removed'
+  | 'statement.set'
+  | 'statement.removed'
+  | 'template.exported'
   | 'auth.sign-in'
   | 'auth.sign-in-failed'
   | 'auth.reauthentication-failed'
@@ -34,7 +58,19 @@ export interface AuditSource {
 /** One change to record. */
 export interface AuditChange {
   action: AuditAction;
-  entityType: 'object' | 'relation' | 'model' | 'session' | 'user';
+  entityType:
+    | 'object'
+    | 'relation'
+    | 'model'
+    | 'session'
+    | 'user'
+    | 'object-type'
+    | 'relation-type'
+    | 'classification'
+    | 'requirement-set'
+    | 'applicability-rule'
+    | 'statement'
+    | 'template';
   entityId: string | null;
   before: unknown;
   after: unknown;

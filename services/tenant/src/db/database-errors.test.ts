@@ -33,6 +33,40 @@ describe('translateDatabaseError', () => {
     expect(((error as AppError).cause as { code: string }).code).toBe(sqlState);
   });
 
+  it.each([['40P01'], ['40001']])('turns SQLSTATE %s into a 409 CHANGE_CONCURRENT the client may retry', (sqlState) => {
+    const aborted = Object.assign(new Error('deadlock detected'), { code: sqlState });
+    const translated = translateDatabaseError(aborted) as AppError;
+    expect(translated).toBeInstanceOf(AppError);
+    expect(translated.code).toBe('CHANGE_CONCURRENT');
+    expect(translated.status).toBe(409);
+  });
+
+  it('turns a real deadlock between two transactions into CHANGE_CONCURRENT for one of them', async () => {
+    const pool = new pg.Pool({ ...inject('postgres'), database: 'postgres', max: 2 });
+    const access: DatabaseAccess = { pool, readOnlyRole: 'unused' };
+    const table = `deadlock_${process.pid}_${Date.now()}`;
+    await pool.query(`CREATE TABLE ${table} (id int PRIMARY KEY); INSERT INTO ${table} VALUES (1), (2)`);
+    try {
+      let bothLocked: () => void = () => {};
+      let firstLocks = 0;
+      const barrier = new Promise<void>((resolve) => (bothLocked = resolve));
+      const lockInOrder = (first: number, second: number) =>
+        withTransaction(access, { readOnly: false }, async (transaction) => {
+          await transaction.query(`SELECT * FROM ${table} WHERE id = $1 FOR UPDATE`, [first]);
+          if (++firstLocks === 2) bothLocked();
+          await barrier;
+          await transaction.query(`SELECT * FROM ${table} WHERE id = $1 FOR UPDATE`, [second]);
+        });
+      const results = await Promise.allSettled([lockInOrder(1, 2), lockInOrder(2, 1)]);
+      const rejected = results.filter((result) => result.status === 'rejected');
+      expect(rejected).toHaveLength(1);
+      expect(((rejected[0] as PromiseRejectedResult).reason as AppError).code).toBe('CHANGE_CONCURRENT');
+    } finally {
+      await pool.query(`DROP TABLE ${table}`);
+      await pool.end();
+    }
+  });
+
   it('leaves an error outside class 22 unchanged', () => {
     const syntax = Object.assign(new Error('syntax error'), { code: '42601' });
     expect(translateDatabaseError(syntax)).toBe(syntax);

@@ -1,4 +1,5 @@
 import { AppError, COMMON_ERRORS } from '@esm/common';
+import { META_MODEL_ERRORS } from '../meta-model/errors.js';
 
 // SQLSTATE classes and codes that mean the server cannot be reached or
 // cannot serve right now, as opposed to a problem with the statement.
@@ -8,14 +9,26 @@ const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOS
 /** PostgreSQL's insufficient_privilege, raised when a read-only session tries to write. */
 export const INSUFFICIENT_PRIVILEGE = '42501';
 
+/**
+ * Raised by the triggers of migration 008 when a relation's end objects have
+ * types its relation type does not allow. The DETAIL is JSON naming the
+ * relation type and both end types.
+ */
+export const RELATION_NOT_ALLOWED_STATE = 'ES001';
+
+// serialization_failure and deadlock_detected: PostgreSQL rolled the transaction back, and the same request may succeed when sent again.
+const CONCURRENCY_STATES = new Set(['40001', '40P01']);
+
 /** SQLSTATE class 22, data exception: a value the column type cannot hold, such as NUL in text or an out-of-range number. */
 const DATA_EXCEPTION_CLASS = '22';
 
 /**
  * Translates a database failure into an error that is safe to send: an
  * unreachable server becomes 503 SERVICE_UNAVAILABLE, a write rejected by
- * the read-only role becomes 403 ACCESS_DENIED and a data exception becomes
- * 400 REQUEST_INVALID. Anything else is returned unchanged and ends as a
+ * the read-only role becomes 403 ACCESS_DENIED, a relation that the relation
+ * end triggers reject becomes 422 RELATION_NOT_ALLOWED, a deadlock or
+ * serialisation failure becomes 409 CHANGE_CONCURRENT and a data exception
+ * becomes 400 REQUEST_INVALID. Anything else is returned unchanged and ends as a
  * plain 500 in the error handler.
  *
  * The input schemas reject such values first, and this mapping covers the
@@ -33,6 +46,10 @@ export function translateDatabaseError(error: unknown): unknown {
     if (code === INSUFFICIENT_PRIVILEGE) {
       return new AppError(COMMON_ERRORS.forbidden, { cause: error, detail: 'database rejected the statement for this role' });
     }
+    if (code === RELATION_NOT_ALLOWED_STATE) return relationNotAllowed(error);
+    if (CONCURRENCY_STATES.has(code)) {
+      return new AppError(COMMON_ERRORS.concurrentChange, { cause: error, detail: `transaction aborted: ${code}` });
+    }
     if (code.startsWith(DATA_EXCEPTION_CLASS)) {
       // PostgreSQL's message may quote the value, so the user gets a fixed reason and the log gets the code.
       return new AppError(COMMON_ERRORS.invalidRequest, {
@@ -47,4 +64,19 @@ export function translateDatabaseError(error: unknown): unknown {
     return new AppError(COMMON_ERRORS.serviceUnavailable, { cause: error, detail: 'database connection failed' });
   }
   return error;
+}
+
+function relationNotAllowed(error: unknown): AppError {
+  let values = { type: '?', sourceType: '?', targetType: '?' };
+  try {
+    const detail = JSON.parse(String((error as { detail?: unknown }).detail)) as Record<string, unknown>;
+    values = { type: String(detail.type), sourceType: String(detail.sourceType), targetType: String(detail.targetType) };
+  } catch {
+    // The message then shows '?' for the types; the log keeps the database's own message.
+  }
+  return new AppError(META_MODEL_ERRORS.relationNotAllowed, {
+    cause: error,
+    values,
+    detail: `database rejected relation ends: ${(error as Error).message}`,
+  });
 }

@@ -25,17 +25,31 @@ describe('runMigrations', () => {
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'esm' ORDER BY table_name",
     );
     expect(result.rows.map((row) => row.table_name)).toEqual([
+      'applicability_rules',
+      'attribute_definitions',
       'audit_entries',
+      'classification_assignments',
+      'classification_dimensions',
+      'classification_levels',
+      'compliance_statements',
+      'effective_levels',
+      'inherited_levels',
       'invitations',
+      'object_types',
       'objects',
       'password_resets',
       'recovery_codes',
       'refresh_tokens',
+      'relation_types',
       'relations',
+      'requirement_sets',
+      'requirements',
       'sessions',
       'sign_in_challenges',
       'sign_in_codes',
       'sign_in_failures',
+      'template_credentials',
+      'template_sources',
       'users',
     ]);
   });
@@ -87,6 +101,8 @@ describe('runMigrations', () => {
       '004-sessions-and-users',
       '005-audit-chain',
       '006-password-resets',
+      '007-meta-model-classification-requirements',
+      '008-relation-end-checks-archimate-relation-types',
     ]);
   });
 
@@ -115,6 +131,8 @@ describe('runMigrations', () => {
       ['sign_in_codes.challenge_hash', 'SELECT challenge_hash FROM sign_in_codes'],
       ['recovery_codes.hash', 'SELECT hash FROM recovery_codes'],
       ['password_resets.token_hash', 'SELECT token_hash FROM password_resets'],
+      ['template_credentials.credential_hash', 'SELECT credential_hash FROM template_credentials'],
+      ['template_sources.credential', 'SELECT credential FROM template_sources'],
     ])('cannot read %s', async (_column, statement) => {
       await expect(readOnly.query(statement)).rejects.toMatchObject({ code: '42501' });
     });
@@ -129,6 +147,8 @@ describe('runMigrations', () => {
       await expect(readOnly.query('SELECT user_id, created_at, used_at FROM recovery_codes')).resolves.toBeDefined();
       await expect(readOnly.query('SELECT email, failures, last_attempt_at, locked_until FROM sign_in_failures')).resolves.toBeDefined();
       await expect(readOnly.query('SELECT user_id, created_at, expires_at, used_at FROM password_resets')).resolves.toBeDefined();
+      await expect(readOnly.query('SELECT id, importer, expires_at, revoked_at FROM template_credentials')).resolves.toBeDefined();
+      await expect(readOnly.query('SELECT template, origin, expires_at FROM template_sources')).resolves.toBeDefined();
     });
 
     it('hides totp_secret after SET LOCAL ROLE', async () => {
