@@ -96,7 +96,7 @@ describe('new customer in the browser', () => {
     await page.getByTestId('nav-home').click();
     await expect.poll(() => page.getByTestId('stats-objects').getAttribute('data-count')).toBe('120');
     await expect.poll(() => page.getByTestId('stats-relations').getAttribute('data-count')).toBe('178');
-    await expect.poll(() => page.getByTestId('type-BusinessActor').getAttribute('data-count')).toBe('17');
+    await expect.poll(() => page.getByTestId('type-organisation_unit').getAttribute('data-count')).toBe('17');
     await saveScreenshot(page, 'overview');
 
     await page.getByTestId('nav-audit').click();

@@ -1,6 +1,11 @@
 import { defineError } from '@esm/common';
 
-/** Error codes of the ArchiMate import. Each is returned before any change is made. */
+/**
+ * Error codes of the ArchiMate import. Problems in the file itself are
+ * returned as 422 JSON before the progress stream starts. Problems found
+ * against the meta-model end the stream with a `failed` line. Either way
+ * nothing is imported.
+ */
 export const ARCHIMATE_ERRORS = {
   /** The file is not well-formed XML, or the parser rejects it (an external or parameter entity, an entity value over 10,000 characters, elements nested over 100 deep, a reserved name such as `__proto__`). */
   malformed: defineError('ARCHIMATE_MALFORMED', 422, {
@@ -30,7 +35,30 @@ export const ARCHIMATE_ERRORS = {
     sv: 'Posten {identifier} i filen saknar identifierare, typ, källa eller mål. Inget importerades.',
   }),
   itemTooLarge: defineError('ARCHIMATE_ITEM_TOO_LARGE', 422, {
-    en: 'Item {identifier} exceeds the limits: name 500 characters, type 100, documentation 20,000, at most 200 properties of 20,000 characters each. Nothing was imported.',
-    sv: 'Posten {identifier} överskrider gränserna: namn 500 tecken, typ 100, dokumentation 20 000, högst 200 egenskaper med 20 000 tecken vardera. Inget importerades.',
+    en: 'Item {identifier} exceeds the limits: name 500 characters, type 100, documentation 20,000, at most 200 properties with names of 200 characters and values of 20,000. Nothing was imported.',
+    sv: 'Posten {identifier} överskrider gränserna: namn 500 tecken, typ 100, dokumentation 20 000, högst 200 egenskaper med namn på 200 tecken och värden på 20 000. Inget importerades.',
+  }),
+  /** An element type that is not letters and digits (at most 40), or a relationship type that ArchiMate 3 lacks. */
+  typeUnsupported: defineError('ARCHIMATE_TYPE_UNSUPPORTED', 422, {
+    en: 'Item {identifier} has the type {type}, which is not an ArchiMate 3 element or relationship type. Nothing was imported.',
+    sv: 'Posten {identifier} har typen {type}, som inte är en element- eller relationstyp i ArchiMate 3. Inget importerades.',
+  }),
+  /** A property value that the attribute it maps to cannot hold, such as text in a number attribute the tenant defined. */
+  propertyInvalid: defineError('ARCHIMATE_PROPERTY_INVALID', 422, {
+    en: 'The property {property} of element {identifier} does not fit the attribute {attribute} of the object type {type}. Change the value or the attribute and retry. Nothing was imported.',
+    sv: 'Egenskapen {property} i elementet {identifier} passar inte attributet {attribute} i objekttypen {type}. Ändra värdet eller attributet och försök igen. Inget importerades.',
+  }),
+  /**
+   * The file needs object types or attributes that the meta-model lacks,
+   * and only administrators change the meta-model.
+   */
+  metaModelChangeDenied: defineError('ARCHIMATE_META_MODEL_CHANGE_DENIED', 403, {
+    en: 'The file needs {count} object types or attributes that the meta-model lacks, such as {example}. Ask an administrator to import it or to add them first. Nothing was imported.',
+    sv: 'Filen behöver {count} objekttyper eller attribut som saknas i metamodellen, till exempel {example}. Be en administratör att importera den eller att lägga till dem först. Inget importerades.',
+  }),
+  /** The object type of an element requires an attribute that the element has no property for. */
+  attributeRequired: defineError('ARCHIMATE_ATTRIBUTE_REQUIRED', 422, {
+    en: 'Element {identifier} becomes an object of type {type}, which requires the attribute {attribute}, but the element has no value for it. Nothing was imported.',
+    sv: 'Elementet {identifier} blir ett objekt av typen {type}, som kräver attributet {attribute}, men elementet saknar värde för det. Inget importerades.',
   }),
 };

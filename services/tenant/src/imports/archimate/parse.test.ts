@@ -31,7 +31,7 @@ describe('parseArchimateModel', () => {
       type: 'ApplicationComponent',
       name: 'Ledger',
       description: 'Books & accounts',
-      attributes: { 'archimate:identifier': 'e1', Criticality: 'High' },
+      properties: new Map([['Criticality', 'High']]),
     });
     expect(model.relationships[0]).toMatchObject({
       type: 'Access',
@@ -50,6 +50,16 @@ describe('parseArchimateModel', () => {
     expect(() => parseArchimateModel(PREFIXED.replace(' i:type="Node"', ''))).toThrow(
       expect.objectContaining({ code: 'ARCHIMATE_ITEM_INCOMPLETE' }),
     );
+  });
+
+  it('keeps a property named __proto__ as an ordinary relation attribute', () => {
+    const file = PREFIXED.replace('<a:name>Criticality</a:name>', '<a:name>__proto__</a:name>').replace(
+      'accessType="Read"/>',
+      'accessType="Read"><a:properties><a:property propertyDefinitionRef="p1"><a:value>x</a:value></a:property></a:properties></a:relationship>',
+    );
+    const attributes = parseArchimateModel(file).relationships[0]!.attributes;
+    expect(Object.getPrototypeOf(attributes)).toBe(Object.prototype);
+    expect(Object.hasOwn(attributes, '__proto__')).toBe(true);
   });
 
   it('rejects a name longer than 500 characters', () => {

@@ -16,6 +16,10 @@ export const ARCHIMATE_BODY_LIMIT = 20 * 1024 * 1024;
  * The NDJSON stream starts only then, because its 200 status is sent before
  * the transaction ends. A later failure rolls the transaction back and is
  * reported as the final `{ phase: 'failed' }` line.
+ *
+ * The route needs write access, but only an administrator's import may add
+ * the object types and attributes a file needs, because they change the
+ * meta-model.
  */
 export async function registerArchimateImportRoutes(app: FastifyInstance, context: TenantContext): Promise<void> {
   // Registered in a child context so the XML parser and the larger limit apply to this route only.
@@ -46,12 +50,22 @@ function streamImport(context: TenantContext, request: FastifyRequest, reply: Fa
   writeLine({ phase: 'parsing', done: parsed, total: parsed });
 
   void withRequestTransaction(context, request, (transaction) =>
-    importArchimateModel(transaction, auditSourceOf(request), model, writeLine),
+    importArchimateModel(transaction, auditSourceOf(request), model, {
+      mayChangeMetaModel: request.user?.accessLevel === 'admin',
+      onProgress: writeLine,
+    }),
   )
-    .then((counts) => {
-      context.live.publish({ entity: 'model', id: null });
-      request.log.info(counts, 'archimate import finished');
-      writeLine({ phase: 'finished', ...counts });
+    .then((result) => {
+      request.log.info(result, 'archimate import finished');
+      writeLine({
+        phase: 'finished',
+        objects: model.elements.length,
+        relations: model.relationships.length,
+        created: { objects: result.objects.created, relations: result.relations.created },
+        updated: { objects: result.objects.updated, relations: result.relations.updated },
+        createdObjectTypes: result.createdObjectTypes,
+        createdAttributes: result.createdAttributes,
+      });
     })
     .catch((error: unknown) => {
       const appError = toAppError(error);

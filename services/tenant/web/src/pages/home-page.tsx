@@ -8,9 +8,12 @@ import { useApiResource } from '../hooks/use-api-resource';
 
 /** /: totals and the object types with their counts. */
 export function HomePage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const stats = useApiResource<Stats>('/api/stats');
-  const types = useApiResource<{ types: ObjectTypeCount[] }>('/api/object-types');
+  // The server also sends each type's names, and the key is shown where a name is missing.
+  const types = useApiResource<{ types: (ObjectTypeCount & { nameSv?: string; nameEn?: string })[] }>('/api/object-types');
+  const typeName = (entry: { type: string; nameSv?: string; nameEn?: string }) =>
+    (i18n.resolvedLanguage === 'sv' ? entry.nameSv : entry.nameEn) ?? entry.type;
 
   return (
     <>
@@ -37,10 +40,10 @@ export function HomePage() {
         {types.data?.types.length === 0 && <p>{t('home.noTypes')}</p>}
         {types.data !== undefined && types.data.types.length > 0 && (
           <ul className="type-list" data-testid="type-list">
-            {types.data.types.map(({ type, count }) => (
-              <li key={type} data-testid={`type-${type}`} data-count={count}>
-                <Link to={`/objects${queryString({ type })}`}>{type}</Link>{' '}
-                <span className="count">{t('counts.objects', { count })}</span>
+            {types.data.types.map((entry) => (
+              <li key={entry.type} data-testid={`type-${entry.type}`} data-count={entry.count}>
+                <Link to={`/objects${queryString({ type: entry.type })}`}>{typeName(entry)}</Link>{' '}
+                <span className="count">{t('counts.objects', { count: entry.count })}</span>
               </li>
             ))}
           </ul>
