@@ -41,7 +41,7 @@ describe('tenant isolation over real connections', () => {
     await client.connect();
     try {
       await expect(
-        client.query("INSERT INTO esm.objects (id, type, name) VALUES (gen_random_uuid(), 'Process', 'forged')"),
+        client.query("INSERT INTO esm.objects (id, type, name) VALUES (gen_random_uuid(), 'process', 'forged')"),
       ).rejects.toMatchObject({ code: '42501' });
       const count = await client.query("SELECT count(*)::int AS n FROM esm.objects WHERE name = 'forged'");
       expect(count.rows[0].n).toBe(0);

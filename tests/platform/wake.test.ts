@@ -42,7 +42,7 @@ describe('waking an inactive tenant through the gateway', () => {
     const response = await gatewayRequest(platform, host(), '/api/objects', {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'BusinessProcess', name: 'Handle claim' }),
+      body: JSON.stringify({ type: 'process', name: 'Handle claim' }),
     });
 
     expect(response.status).toBe(201);

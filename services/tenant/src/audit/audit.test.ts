@@ -11,7 +11,7 @@ describe('GET /api/audit', () => {
     reader = (await createUserWithToken(tenant, 'read')).token;
     // More than ten entries, so ids with one and two digits sort differently as text and as numbers.
     for (let index = 1; index <= 14; index += 1) {
-      await tenant.app.inject({ method: 'POST', url: '/api/objects', headers: bearer(writer), payload: { type: 'Process', name: `p${index}` } });
+      await tenant.app.inject({ method: 'POST', url: '/api/objects', headers: bearer(writer), payload: { type: 'process', name: `p${index}` } });
     }
   });
 

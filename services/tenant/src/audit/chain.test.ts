@@ -49,7 +49,7 @@ describe('audit chain', () => {
     tenant = await createTestTenant('chain');
     writer = (await createUserWithToken(tenant, 'write')).token;
     for (const name of ['first', 'second', 'third']) {
-      const response = await tenant.app.inject({ method: 'POST', url: '/api/objects', headers: bearer(writer), payload: { type: 'Process', name } });
+      const response = await tenant.app.inject({ method: 'POST', url: '/api/objects', headers: bearer(writer), payload: { type: 'process', name } });
       expect(response.statusCode).toBe(201);
     }
   });
@@ -89,7 +89,7 @@ describe('audit chain', () => {
 
     const responses = await Promise.all(
       Array.from({ length: 50 }, (_, index) =>
-        tenant.app.inject({ method: 'POST', url: '/api/objects', headers: bearer(writer), payload: { type: 'Process', name: `parallel ${index}` } }),
+        tenant.app.inject({ method: 'POST', url: '/api/objects', headers: bearer(writer), payload: { type: 'process', name: `parallel ${index}` } }),
       ),
     );
 

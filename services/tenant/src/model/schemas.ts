@@ -9,8 +9,12 @@ export const NO_NUL_PATTERN = '^[^\\u0000]*$';
 export const typeSchema = { type: 'string', minLength: 1, maxLength: 100, pattern: NO_NUL_PATTERN } as const;
 export const nameSchema = { type: 'string', minLength: 1, maxLength: 500, pattern: NO_NUL_PATTERN } as const;
 export const descriptionSchema = { type: 'string', maxLength: 20000, pattern: NO_NUL_PATTERN } as const;
+/** An identifier from another system, matched by later imports; unique among the tenant's objects. */
+export const externalIdSchema = { type: 'string', minLength: 1, maxLength: 500, pattern: NO_NUL_PATTERN } as const;
+/** The version of an object that a change or deletion is based on. */
+export const versionSchema = { type: 'integer', minimum: 1, maximum: 2147483647 } as const;
 
-/** Free attributes: up to 200 keys with string, number or boolean values. */
+/** Attributes: up to 200 keys with string, number or boolean values; the meta-model checks them further. */
 export const attributesSchema = {
   type: 'object',
   maxProperties: 200,

@@ -11,7 +11,7 @@ type WriteResult = { name: string; status: number; body: string } | { name: stri
 
 /** Posts one object over the given agent and reports the status or the network error code. */
 function postObject(port: number, token: string, name: string, agent: http.Agent): Promise<WriteResult> {
-  const body = JSON.stringify({ type: 'Process', name });
+  const body = JSON.stringify({ type: 'process', name });
   return new Promise((resolve) => {
     const request = http.request(
       {

@@ -22,12 +22,12 @@ describe('read user writes', () => {
     reader = await createUserWithToken(tenant, 'read');
     otherUserId = (await createUserWithToken(tenant, 'write')).id;
     const objects = await tenant.admin.query<{ id: string }>(
-      "INSERT INTO esm.objects (type, name) VALUES ('Process', 'Billing'), ('Application', 'Ledger') RETURNING id",
+      "INSERT INTO esm.objects (type, name) VALUES ('process', 'Billing'), ('application', 'Ledger') RETURNING id",
     );
     objectId = objects.rows[0]!.id;
     const relation = await tenant.admin.query<{ id: string }>(
-      "INSERT INTO esm.relations (type, source_id, target_id) VALUES ('Serving', $1, $2) RETURNING id",
-      [objects.rows[1]!.id, objectId],
+      "INSERT INTO esm.relations (type, source_id, target_id) VALUES ('supported_by', $1, $2) RETURNING id",
+      [objectId, objects.rows[1]!.id],
     );
     relationId = relation.rows[0]!.id;
   });
@@ -47,10 +47,10 @@ describe('read user writes', () => {
   }
 
   const refusedByLevel: [string, string, () => Record<string, unknown> | undefined][] = [
-    ['POST', '/api/objects', () => ({ type: 'Process', name: 'Forged' })],
-    ['PATCH', '/api/objects/:object', () => ({ name: 'Renamed' })],
-    ['DELETE', '/api/objects/:object', () => undefined],
-    ['POST', '/api/relations', () => ({ type: 'Serving', sourceId: objectId, targetId: objectId })],
+    ['POST', '/api/objects', () => ({ type: 'process', name: 'Forged' })],
+    ['PATCH', '/api/objects/:object', () => ({ version: 1, name: 'Renamed' })],
+    ['DELETE', '/api/objects/:object?version=1', () => undefined],
+    ['POST', '/api/relations', () => ({ type: 'supported_by', sourceId: objectId, targetId: objectId })],
     ['DELETE', '/api/relations/:relation', () => undefined],
     ['POST', '/api/users/invitations', () => ({ email: 'forged@example.test', accessLevel: 'admin' })],
     ['PATCH', '/api/users/:user', () => ({ accessLevel: 'admin' })],
@@ -120,10 +120,10 @@ describe('read user writes', () => {
     afterAll(async () => pool.end());
 
     it.each([
-      ['an object insert', "INSERT INTO objects (type, name) VALUES ('Process', 'Forged')"],
+      ['an object insert', "INSERT INTO objects (type, name) VALUES ('process', 'Forged')"],
       ['an object update', "UPDATE objects SET name = 'Renamed'"],
       ['an object delete', 'DELETE FROM objects'],
-      ['a relation insert', "INSERT INTO relations (type, source_id, target_id) SELECT 'Serving', id, id FROM objects LIMIT 1"],
+      ['a relation insert', "INSERT INTO relations (type, source_id, target_id) SELECT 'supported_by', id, id FROM objects LIMIT 1"],
       ['a relation delete', 'DELETE FROM relations'],
       ['a raise of the own access level', "UPDATE users SET access_level = 'admin'"],
       ['a user insert', "INSERT INTO users (email, access_level, status) VALUES ('forged@example.test', 'admin', 'active')"],

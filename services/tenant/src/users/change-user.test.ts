@@ -20,7 +20,7 @@ describe('PATCH /api/users/:id', () => {
   }
 
   function createObject(token: string) {
-    return tenant.app.inject({ method: 'POST', url: '/api/objects', headers: bearer(token), payload: { type: 'Process', name: 'Billing' } });
+    return tenant.app.inject({ method: 'POST', url: '/api/objects', headers: bearer(token), payload: { type: 'process', name: 'Billing' } });
   }
 
   async function changeAudits(id: string) {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '@esm/common';
 import { withTransaction } from '../../db/transaction.js';
 import { bearer, countRows, createTestTenant, createUserWithToken, type TestTenant } from '../../test-support/tenant-fixture.js';
+import { auditEntriesOf, createObjectAs, createRelationAs, snapshotModel } from '../../test-support/model-requests.js';
 import { createObject } from './objects.js';
 
 describe('object routes', () => {
@@ -22,151 +23,191 @@ describe('object routes', () => {
     return tenant.app.inject({ method: 'POST', url: '/api/objects', headers: bearer(token), payload });
   }
 
-  async function auditEntriesFor(entityId: string) {
-    const result = await tenant.admin.query('SELECT * FROM esm.audit_entries WHERE entity_id = $1 ORDER BY id', [entityId]);
-    return result.rows;
+  function patch(id: string, payload: object, token = writer.token) {
+    return tenant.app.inject({ method: 'PATCH', url: `/api/objects/${id}`, headers: bearer(token), payload });
   }
 
   it('creates an object with an audit entry naming the user', async () => {
-    const response = await create({ type: 'Application', name: 'Ledger', attributes: { owner: 'Finance', critical: true } });
+    const response = await create({
+      type: 'application',
+      name: 'Ledger',
+      attributes: { system_owner: 'Finance', user_count: 40 },
+      externalId: 'LEDGER-1',
+    });
     expect(response.statusCode).toBe(201);
     const object = response.json();
-    expect(object).toMatchObject({ type: 'Application', name: 'Ledger', description: '', version: 1 });
+    expect(object).toMatchObject({ type: 'application', name: 'Ledger', description: '', externalId: 'LEDGER-1', version: 1 });
 
-    const [entry] = await auditEntriesFor(object.id);
+    const [entry] = await auditEntriesOf(tenant, object.id);
     expect(entry).toMatchObject({ action: 'object.created', actor_id: writer.id, actor_email: writer.email, before: null });
-    expect(entry.after).toMatchObject({ id: object.id, name: 'Ledger' });
-    expect(entry.request_id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(entry.client_address).toBe('127.0.0.1');
+    expect(entry!.after).toMatchObject({ id: object.id, name: 'Ledger', externalId: 'LEDGER-1' });
+    expect(entry!.request_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(entry!.client_address).toBe('127.0.0.1');
   });
 
   it.each([
-    ['an empty name', { type: 'Application', name: '' }],
+    ['an empty name', { type: 'application', name: '' }],
     ['a type of 101 characters', { type: 'x'.repeat(101), name: 'n' }],
-    ['a nested attribute', { type: 'Application', name: 'n', attributes: { nested: { a: 1 } } }],
-    ['201 attributes', { type: 'Application', name: 'n', attributes: Object.fromEntries([...Array(201).keys()].map((i) => [`k${i}`, i])) }],
-    ['a NUL in the type', { type: 'App\u0000lication', name: 'n' }],
-    ['a NUL in the name', { type: 'Application', name: 'Led\u0000ger' }],
-    ['a NUL in the description', { type: 'Application', name: 'n', description: 'a\u0000b' }],
-    ['a NUL in an attribute key', { type: 'Application', name: 'n', attributes: { 'ow\u0000ner': 'x' } }],
-    ['a NUL in an attribute value', { type: 'Application', name: 'n', attributes: { owner: 'Fin\u0000ance' } }],
+    ['a nested attribute', { type: 'application', name: 'n', attributes: { nested: { a: 1 } } }],
+    ['201 attributes', { type: 'application', name: 'n', attributes: Object.fromEntries([...Array(201).keys()].map((i) => [`k${i}`, i])) }],
+    ['an empty external id', { type: 'application', name: 'n', externalId: '' }],
+    ['an external id of 501 characters', { type: 'application', name: 'n', externalId: 'x'.repeat(501) }],
+    ['a NUL in the type', { type: 'app\u0000lication', name: 'n' }],
+    ['a NUL in the name', { type: 'application', name: 'Led\u0000ger' }],
+    ['a NUL in the description', { type: 'application', name: 'n', description: 'a\u0000b' }],
+    ['a NUL in an attribute key', { type: 'application', name: 'n', attributes: { 'ow\u0000ner': 'x' } }],
+    ['a NUL in an attribute value', { type: 'application', name: 'n', attributes: { system_owner: 'Fin\u0000ance' } }],
+    ['a NUL in the external id', { type: 'application', name: 'n', externalId: 'a\u0000b' }],
   ])('rejects %s with REQUEST_INVALID', async (_case, payload) => {
-    const before = await countRows(tenant, 'objects');
+    const before = await snapshotModel(tenant);
     const response = await create(payload);
     expect(response.statusCode).toBe(400);
     expect(response.json().error.code).toBe('REQUEST_INVALID');
-    expect(await countRows(tenant, 'objects')).toBe(before);
+    expect(await snapshotModel(tenant)).toEqual(before);
+  });
+
+  it.each([
+    ['an unknown type', { type: 'Application', name: 'n' }, 'OBJECT_TYPE_UNKNOWN'],
+    ['an attribute the type lacks', { type: 'application', name: 'n', attributes: { owner: 'x' } }, 'OBJECT_ATTRIBUTES_INVALID'],
+    ['a number attribute given as text', { type: 'application', name: 'n', attributes: { user_count: 'many' } }, 'OBJECT_ATTRIBUTES_INVALID'],
+    ['a requirement set', { type: 'requirement_set', name: 'ISO 27001' }, 'OBJECT_TYPE_RESERVED'],
+    ['a requirement', { type: 'requirement', name: 'A.5.1' }, 'OBJECT_TYPE_RESERVED'],
+  ])('rejects %s with 422 and changes nothing', async (_case, payload, code) => {
+    const before = await snapshotModel(tenant);
+    const response = await create(payload);
+    expect(response.statusCode).toBe(422);
+    expect(response.json().error.code).toBe(code);
+    expect(await snapshotModel(tenant)).toEqual(before);
+  });
+
+  it('rejects an external id that another object has with OBJECT_EXTERNAL_ID_TAKEN', async () => {
+    const first = await createObjectAs(tenant, writer.token, { type: 'server', name: 'First', externalId: 'CMDB-17' });
+    const second = await createObjectAs(tenant, writer.token, { type: 'server', name: 'Second' });
+    const before = await snapshotModel(tenant);
+
+    const created = await create({ type: 'server', name: 'Third', externalId: 'CMDB-17' });
+    expect(created.statusCode).toBe(409);
+    expect(created.json().error.code).toBe('OBJECT_EXTERNAL_ID_TAKEN');
+    expect(created.json().error.message).toContain('CMDB-17');
+
+    const changed = await patch(second.id, { version: 1, externalId: 'CMDB-17' });
+    expect(changed.statusCode).toBe(409);
+    expect(changed.json().error.code).toBe('OBJECT_EXTERNAL_ID_TAKEN');
+    expect(await snapshotModel(tenant)).toEqual(before);
+
+    const released = await patch(first.id, { version: 1, externalId: null });
+    expect(released.json()).toMatchObject({ externalId: null, version: 2 });
+    expect((await patch(second.id, { version: 1, externalId: 'CMDB-17' })).json()).toMatchObject({ externalId: 'CMDB-17', version: 2 });
   });
 
   it.each([
     ['name', { name: 'a\u0000b' }],
     ['description', { description: 'a\u0000b' }],
     ['attribute key', { attributes: { 'a\u0000b': 'x' } }],
-    ['attribute value', { attributes: { owner: 'a\u0000b' } }],
+    ['attribute value', { attributes: { process_owner: 'a\u0000b' } }],
   ])('rejects a change with a NUL in the %s with REQUEST_INVALID', async (_case, payload) => {
-    const object = (await create({ type: 'Process', name: 'Unchanged' })).json();
-    const entries = await countRows(tenant, 'audit_entries');
-    const response = await tenant.app.inject({ method: 'PATCH', url: `/api/objects/${object.id}`, headers: bearer(writer.token), payload });
+    const object = await createObjectAs(tenant, writer.token, { type: 'process', name: 'Unchanged' });
+    const before = await snapshotModel(tenant);
+    const response = await patch(object.id, { version: 1, ...payload });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.code).toBe('REQUEST_INVALID');
-    const stored = await tenant.admin.query('SELECT name, description, attributes, version FROM esm.objects WHERE id = $1', [object.id]);
-    expect(stored.rows[0]).toEqual({ name: 'Unchanged', description: '', attributes: {}, version: 1 });
-    expect(await countRows(tenant, 'audit_entries')).toBe(entries);
+    expect(await snapshotModel(tenant)).toEqual(before);
   });
 
-  it('rejects a type filter with a NUL with REQUEST_INVALID', async () => {
-    const response = await tenant.app.inject({ method: 'GET', url: '/api/objects?type=a%00b', headers: bearer(reader.token) });
+  it('rejects a change without a version with REQUEST_INVALID', async () => {
+    const object = await createObjectAs(tenant, writer.token, { type: 'process', name: 'Versionless' });
+    const response = await patch(object.id, { name: 'Renamed' });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.code).toBe('REQUEST_INVALID');
-  });
-
-  it.each([
-    ['an id of 36 dashes', ['p1', '-'.repeat(36)]],
-    ['an id with a wrong layout', ['p1', '0123456789abcdef0123456789abcdef0123']],
-    ['an id with a NUL', ['p1', '00000000-0000-0000-0000-00000000000\u0000']],
-    ['a name with a NUL', ['p\u0000', '00000000-0000-4000-8000-000000000000']],
-    ['a number as name', [1, '00000000-0000-4000-8000-000000000000']],
-  ])('rejects a cursor with %s with PAGE_CURSOR_INVALID', async (_case, cursor) => {
-    const after = Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
-    const response = await tenant.app.inject({ method: 'GET', url: `/api/objects?after=${after}`, headers: bearer(reader.token) });
-    expect(response.statusCode).toBe(400);
-    expect(response.json().error.code).toBe('PAGE_CURSOR_INVALID');
+    expect((await tenant.admin.query('SELECT name FROM esm.objects WHERE id = $1', [object.id])).rows[0].name).toBe('Versionless');
   });
 
   it('updates an object, raises its version and audits before and after', async () => {
-    const object = (await create({ type: 'Process', name: 'Billing' })).json();
-    const response = await tenant.app.inject({
-      method: 'PATCH',
-      url: `/api/objects/${object.id}`,
-      headers: bearer(writer.token),
-      payload: { name: 'Invoicing', description: 'Sends invoices.' },
-    });
+    const object = await createObjectAs(tenant, writer.token, { type: 'process', name: 'Billing' });
+    const response = await patch(object.id, { version: 1, name: 'Invoicing', description: 'Sends invoices.' });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ name: 'Invoicing', description: 'Sends invoices.', version: 2 });
 
-    const entries = await auditEntriesFor(object.id);
+    const entries = await auditEntriesOf(tenant, object.id);
     expect(entries.map((entry) => entry.action)).toEqual(['object.created', 'object.updated']);
-    expect(entries[1].before).toMatchObject({ name: 'Billing', version: 1 });
-    expect(entries[1].after).toMatchObject({ name: 'Invoicing', version: 2 });
+    expect(entries[1]!.before).toMatchObject({ name: 'Billing', version: 1 });
+    expect(entries[1]!.after).toMatchObject({ name: 'Invoicing', version: 2 });
   });
 
-  it('deletes an object with its relations and audits each', async () => {
-    const a = (await create({ type: 'Process', name: 'A' })).json();
-    const b = (await create({ type: 'Process', name: 'B' })).json();
-    const relation = (
-      await tenant.app.inject({
-        method: 'POST',
-        url: '/api/relations',
-        headers: bearer(writer.token),
-        payload: { type: 'Flow', sourceId: a.id, targetId: b.id },
-      })
-    ).json();
+  it('replaces the attributes as a whole and checks them against the type', async () => {
+    const object = await createObjectAs(tenant, writer.token, {
+      type: 'application',
+      name: 'Payroll',
+      attributes: { system_owner: 'HR', lifecycle: 'in_use' },
+    });
+    const replaced = await patch(object.id, { version: 1, attributes: { lifecycle: 'retired' } });
+    expect(replaced.json().attributes).toEqual({ lifecycle: 'retired' });
 
-    const response = await tenant.app.inject({ method: 'DELETE', url: `/api/objects/${a.id}`, headers: bearer(writer.token) });
-    expect(response.statusCode).toBe(204);
-    expect((await tenant.admin.query('SELECT 1 FROM esm.relations WHERE id = $1', [relation.id])).rowCount).toBe(0);
-    expect((await auditEntriesFor(relation.id)).map((entry) => entry.action)).toEqual(['relation.created', 'relation.deleted']);
-    expect((await auditEntriesFor(a.id)).map((entry) => entry.action)).toEqual(['object.created', 'object.deleted']);
+    const before = await snapshotModel(tenant);
+    const invalid = await patch(object.id, { version: 2, attributes: { lifecycle: 'sunset' } });
+    expect(invalid.statusCode).toBe(422);
+    expect(invalid.json().error.code).toBe('OBJECT_ATTRIBUTES_INVALID');
+    expect(invalid.json().error.fields).toEqual([expect.objectContaining({ field: 'attributes.lifecycle', code: 'ATTRIBUTE_CHOICE_INVALID' })]);
+    expect(await snapshotModel(tenant)).toEqual(before);
+  });
 
-    const again = await tenant.app.inject({ method: 'GET', url: `/api/objects/${a.id}`, headers: bearer(reader.token) });
-    expect(again.statusCode).toBe(404);
-    expect(again.json().error.code).toBe('OBJECT_NOT_FOUND');
+  it('changes the type when the attributes fit the new type', async () => {
+    const object = await createObjectAs(tenant, writer.token, { type: 'server', name: 'Box', attributes: { hostname: 'box1' } });
+    const before = await snapshotModel(tenant);
+    const unfit = await patch(object.id, { version: 1, type: 'network' });
+    expect(unfit.statusCode).toBe(422);
+    expect(unfit.json().error.code).toBe('OBJECT_ATTRIBUTES_INVALID');
+    expect(await snapshotModel(tenant)).toEqual(before);
+
+    const changed = await patch(object.id, { version: 1, type: 'network', attributes: { zone: 'DMZ' } });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json()).toMatchObject({ type: 'network', attributes: { zone: 'DMZ' }, version: 2 });
+  });
+
+  it('rejects a type change to or from a requirement type with OBJECT_TYPE_RESERVED', async () => {
+    const object = await createObjectAs(tenant, writer.token, { type: 'process', name: 'Not a requirement' });
+    const requirementSet = await tenant.admin.query<{ id: string }>(
+      "INSERT INTO esm.objects (type, name) VALUES ('requirement_set', 'Imported set') RETURNING id",
+    );
+    const setId = requirementSet.rows[0]!.id;
+    const before = await snapshotModel(tenant);
+
+    const toRequirement = await patch(object.id, { version: 1, type: 'requirement' });
+    expect(toRequirement.statusCode).toBe(422);
+    expect(toRequirement.json().error.code).toBe('OBJECT_TYPE_RESERVED');
+    const fromRequirementSet = await patch(setId, { version: 1, type: 'process' });
+    expect(fromRequirementSet.statusCode).toBe(422);
+    expect(fromRequirementSet.json().error.code).toBe('OBJECT_TYPE_RESERVED');
+    expect(await snapshotModel(tenant)).toEqual(before);
+
+    const renamed = await patch(setId, { version: 1, name: 'Renamed set', description: 'Edited through the objects API.' });
+    expect(renamed.statusCode).toBe(200);
+    expect(renamed.json()).toMatchObject({ type: 'requirement_set', name: 'Renamed set', version: 2 });
   });
 
   it('returns an object with its incoming and outgoing relations', async () => {
-    const a = (await create({ type: 'Node', name: 'Server' })).json();
-    const b = (await create({ type: 'Application', name: 'CRM' })).json();
-    await tenant.app.inject({
-      method: 'POST',
-      url: '/api/relations',
-      headers: bearer(writer.token),
-      payload: { type: 'Serving', sourceId: a.id, targetId: b.id, name: 'hosts' },
-    });
-    const response = await tenant.app.inject({ method: 'GET', url: `/api/objects/${b.id}`, headers: bearer(reader.token) });
+    const server = await createObjectAs(tenant, writer.token, { type: 'server', name: 'Server' });
+    const application = await createObjectAs(tenant, writer.token, { type: 'application', name: 'CRM' });
+    await createRelationAs(tenant, writer.token, 'runs_on', application.id, server.id);
+    const response = await tenant.app.inject({ method: 'GET', url: `/api/objects/${server.id}`, headers: bearer(reader.token) });
     expect(response.statusCode).toBe(200);
     expect(response.json().relations.outgoing).toEqual([]);
-    expect(response.json().relations.incoming[0]).toMatchObject({ type: 'Serving', source: { id: a.id, name: 'Server', type: 'Node' } });
-  });
-
-  it('pages through objects by name', async () => {
-    for (const name of ['p1', 'p2', 'p3']) await create({ type: 'Paged', name });
-    const first = await tenant.app.inject({ method: 'GET', url: '/api/objects?type=Paged&limit=2', headers: bearer(reader.token) });
-    expect(first.json().objects.map((object: { name: string }) => object.name)).toEqual(['p1', 'p2']);
-    const next = first.json().next as string;
-    const second = await tenant.app.inject({ method: 'GET', url: `/api/objects?type=Paged&limit=2&after=${next}`, headers: bearer(reader.token) });
-    expect(second.json()).toMatchObject({ objects: [{ name: 'p3' }], next: null });
-
-    const invalid = await tenant.app.inject({ method: 'GET', url: '/api/objects?after=garbage', headers: bearer(reader.token) });
-    expect(invalid.statusCode).toBe(400);
-    expect(invalid.json().error.code).toBe('PAGE_CURSOR_INVALID');
+    expect(response.json().relations.incoming[0]).toMatchObject({ type: 'runs_on', source: { id: application.id, name: 'CRM', type: 'application' } });
   });
 
   it('rejects a write by a read user with ACCESS_DENIED', async () => {
-    const before = await countRows(tenant, 'objects');
-    const response = await create({ type: 'Application', name: 'Forbidden' }, reader.token);
-    expect(response.statusCode).toBe(403);
-    expect(response.json().error.code).toBe('ACCESS_DENIED');
-    expect(await countRows(tenant, 'objects')).toBe(before);
+    const object = await createObjectAs(tenant, writer.token, { type: 'process', name: 'Guarded' });
+    const before = await snapshotModel(tenant);
+    const requests = [
+      create({ type: 'process', name: 'Forbidden' }, reader.token),
+      patch(object.id, { version: 1, name: 'Forbidden' }, reader.token),
+      tenant.app.inject({ method: 'DELETE', url: `/api/objects/${object.id}?version=1`, headers: bearer(reader.token) }),
+    ];
+    for (const response of await Promise.all(requests)) {
+      expect(response.statusCode).toBe(403);
+      expect(response.json().error.code).toBe('ACCESS_DENIED');
+    }
+    expect(await snapshotModel(tenant)).toEqual(before);
   });
 
   it('has PostgreSQL reject a write in a read-only transaction', async () => {
@@ -175,7 +216,7 @@ describe('object routes', () => {
     const source = { actorId: reader.id, actorEmail: reader.email, requestId: 'test', clientAddress: '127.0.0.1' };
     try {
       const attempt = withTransaction(database, { readOnly: true }, (transaction) =>
-        createObject(transaction, source, { type: 'Application', name: 'Sneaky' }),
+        createObject(transaction, source, { type: 'application', name: 'Sneaky' }),
       );
       const error = await attempt.catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(AppError);
@@ -189,7 +230,7 @@ describe('object routes', () => {
 
   it('counts objects by type and in total', async () => {
     const types = await tenant.app.inject({ method: 'GET', url: '/api/object-types', headers: bearer(reader.token) });
-    expect(types.json().types).toContainEqual({ type: 'Paged', count: 3 });
+    expect(types.statusCode).toBe(200);
     const stats = await tenant.app.inject({ method: 'GET', url: '/api/stats', headers: bearer(reader.token) });
     expect(stats.json()).toEqual({ objects: await countRows(tenant, 'objects'), relations: await countRows(tenant, 'relations') });
   });

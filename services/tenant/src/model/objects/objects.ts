@@ -1,50 +1,35 @@
 import { AppError } from '@esm/common';
 import type { Transaction } from '../../db/transaction.js';
 import { writeAuditEntry, type AuditSource } from '../../audit/audit.js';
+import { lockClassification, recomputeFrom } from '../../classification/propagation.js';
+import { notifyChange } from '../../live/notify.js';
+import { readObjectType } from '../../meta-model/meta-model.js';
+import { checkObjectInput } from '../../meta-model/validate.js';
 import { MODEL_ERRORS } from '../errors.js';
-import { encodeNameCursor, type NameCursor } from '../page-cursor.js';
+import { notifyLevelChanges, withLevelChanges } from '../level-changes.js';
 import type { Attributes } from '../schemas.js';
-import { listRelationsOf, relationDeletedChange, type RelationView } from '../relations/relations.js';
-
-/** An object as the API returns it. */
-export interface ObjectView {
-  id: string;
-  type: string;
-  name: string;
-  description: string;
-  attributes: Attributes;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
+import { listRelationsOf, type RelationView } from '../relations/relations.js';
+import { OBJECT_COLUMNS, readObject, toObjectView, type ObjectView } from './object-view.js';
+import { checkRelationsAllowTypeChange, rejectRequirementTypes } from './type-rules.js';
+import { throwVersionConflict } from './version-conflict.js';
 
 export interface NewObject {
   type: string;
   name: string;
   description?: string;
   attributes?: Attributes;
+  externalId?: string;
 }
 
-export type ObjectChanges = Partial<Pick<NewObject, 'name' | 'description' | 'attributes'>>;
-
-const OBJECT_COLUMNS = 'id, type, name, description, attributes, version, created_at, updated_at';
-
-/** Lists objects ordered by name and id, optionally of one type, after the cursor's row. */
-export async function listObjects(
-  transaction: Transaction,
-  query: { type?: string; limit: number; after?: NameCursor },
-): Promise<{ objects: ObjectView[]; next: string | null }> {
-  const result = await transaction.query(
-    `SELECT ${OBJECT_COLUMNS} FROM objects
-     WHERE ($1::text IS NULL OR type = $1)
-       AND ($2::text IS NULL OR (name, id) > ($2::text, $3::uuid))
-     ORDER BY name, id LIMIT $4`,
-    [query.type ?? null, query.after?.name ?? null, query.after?.id ?? null, query.limit + 1],
-  );
-  const objects = result.rows.slice(0, query.limit).map(toObjectView);
-  const last = objects.at(-1);
-  const next = result.rows.length > query.limit && last ? encodeNameCursor(last) : null;
-  return { objects, next };
+/** A change of an object: the version it is based on and the fields to set. Attributes are replaced as a whole. */
+export interface ObjectChanges {
+  version: number;
+  type?: string;
+  name?: string;
+  description?: string;
+  attributes?: Attributes;
+  /** null removes the external id. */
+  externalId?: string | null;
 }
 
 /** Reads an object with its outgoing and incoming relations, or throws OBJECT_NOT_FOUND. */
@@ -52,18 +37,30 @@ export async function getObjectWithRelations(
   transaction: Transaction,
   id: string,
 ): Promise<ObjectView & { relations: { outgoing: RelationView[]; incoming: RelationView[] } }> {
-  const object = await readObject(transaction, id, false);
+  const object = await readObject(transaction, id);
   return { ...object, relations: await listRelationsOf(transaction, id) };
 }
 
-/** Creates an object and its audit entry. */
+/**
+ * Creates an object after checking its type and attributes against the
+ * meta-model, queues its change notice and writes its audit entry. Throws
+ * 422 OBJECT_TYPE_RESERVED for a requirement set or requirement, and 409
+ * OBJECT_EXTERNAL_ID_TAKEN when another object has the external id.
+ */
 export async function createObject(transaction: Transaction, source: AuditSource, input: NewObject): Promise<ObjectView> {
-  const result = await transaction.query(
-    `INSERT INTO objects (type, name, description, attributes, created_by)
-     VALUES ($1, $2, $3, $4, $5) RETURNING ${OBJECT_COLUMNS}`,
-    [input.type, input.name, input.description ?? '', JSON.stringify(input.attributes ?? {}), source.actorId],
+  rejectRequirementTypes(await readObjectType(transaction, input.type));
+  const attributes = await checkObjectInput(transaction, { type: input.type, attributes: input.attributes ?? {} });
+
+  const result = await insertOrUpdate(
+    transaction,
+    `INSERT INTO objects (type, name, description, attributes, external_id, created_by)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${OBJECT_COLUMNS}`,
+    [input.type, input.name, input.description ?? '', JSON.stringify(attributes), input.externalId ?? null, source.actorId],
+    input.externalId,
   );
-  const object = toObjectView(result.rows[0]);
+  const object = toObjectView(result);
+
+  await notifyChange(transaction, { entity: 'object', action: 'created', id: object.id, version: object.version });
   await writeAuditEntry(transaction, source, {
     action: 'object.created',
     entityType: 'object',
@@ -75,70 +72,71 @@ export async function createObject(transaction: Transaction, source: AuditSource
   return object;
 }
 
-/** Changes an object's name, description or attributes (replaced as a whole), raises its version and audits the change. */
+/**
+ * Changes an object that is still at `changes.version`, raises its version
+ * and audits the change. A stale version is 409 OBJECT_VERSION_CONFLICT and
+ * changes nothing. The type and attributes must fit the meta-model, and a
+ * new type must keep every relation of the object allowed (422
+ * OBJECT_TYPE_CHANGE_BREAKS_RELATIONS) and may not be, or replace, a
+ * requirement type (422 OBJECT_TYPE_RESERVED). A type change can move
+ * inherited classification levels, so it follows the write rules of the
+ * classification: lock first, recompute after.
+ */
 export async function updateObject(transaction: Transaction, source: AuditSource, id: string, changes: ObjectChanges): Promise<ObjectView> {
-  const before = await readObject(transaction, id, true);
-  const result = await transaction.query(
-    `UPDATE objects SET name = $2, description = $3, attributes = $4, version = version + 1, updated_at = now()
+  const { version, ...submitted } = changes;
+  if (changes.type !== undefined) await lockClassification(transaction);
+
+  const before = await readObject(transaction, id, 'no key update');
+  if (before.version !== version) await throwVersionConflict(transaction, before, version, submitted);
+
+  const type = changes.type ?? before.type;
+  const typeChanged = type !== before.type;
+  if (typeChanged) {
+    rejectRequirementTypes(await readObjectType(transaction, before.type));
+    rejectRequirementTypes(await readObjectType(transaction, type));
+  }
+  const attributes = await checkObjectInput(transaction, { type, attributes: changes.attributes ?? before.attributes });
+  if (typeChanged) await checkRelationsAllowTypeChange(transaction, before, type);
+
+  const externalId = changes.externalId === undefined ? before.externalId : changes.externalId;
+  const result = await insertOrUpdate(
+    transaction,
+    `UPDATE objects SET type = $2, name = $3, description = $4, attributes = $5, external_id = $6,
+       version = version + 1, updated_at = now()
      WHERE id = $1 RETURNING ${OBJECT_COLUMNS}`,
-    [
-      id,
-      changes.name ?? before.name,
-      changes.description ?? before.description,
-      JSON.stringify(changes.attributes ?? before.attributes),
-    ],
+    [id, type, changes.name ?? before.name, changes.description ?? before.description, JSON.stringify(attributes), externalId],
+    externalId,
   );
-  const after = toObjectView(result.rows[0]);
+  const after = toObjectView(result);
+  const levelChanges = typeChanged ? await recomputeFrom(transaction, [id]) : [];
+
+  await notifyChange(transaction, { entity: 'object', action: 'updated', id, version: after.version });
+  await notifyLevelChanges(transaction, levelChanges);
   await writeAuditEntry(transaction, source, {
     action: 'object.updated',
     entityType: 'object',
     entityId: id,
     before,
-    after,
+    after: withLevelChanges(after, levelChanges),
     summary: `${after.type} ${after.name}`,
   });
   return after;
 }
 
-/**
- * Deletes an object; its relations go with it by ON DELETE CASCADE. Each of
- * those relations gets its own relation.deleted entry, so the audit log shows
- * every row that disappeared. Returns the ids of the deleted relations.
- */
-export async function deleteObject(transaction: Transaction, source: AuditSource, id: string): Promise<string[]> {
-  const before = await readObject(transaction, id, true);
-  const { outgoing, incoming } = await listRelationsOf(transaction, id);
-  // A relation from the object to itself appears in both lists.
-  const relations = [...new Map([...outgoing, ...incoming].map((relation) => [relation.id, relation])).values()];
+// PostgreSQL's unique_violation, and the unique index on objects.external_id (migration 007).
+const UNIQUE_VIOLATION = '23505';
+const EXTERNAL_ID_INDEX = 'objects_external_id';
 
-  await transaction.query('DELETE FROM objects WHERE id = $1', [id]);
-  for (const relation of relations) await writeAuditEntry(transaction, source, relationDeletedChange(relation));
-  await writeAuditEntry(transaction, source, {
-    action: 'object.deleted',
-    entityType: 'object',
-    entityId: id,
-    before,
-    after: null,
-    summary: `${before.type} ${before.name}`,
-  });
-  return relations.map((relation) => relation.id);
-}
-
-async function readObject(transaction: Transaction, id: string, lock: boolean): Promise<ObjectView> {
-  const result = await transaction.query(`SELECT ${OBJECT_COLUMNS} FROM objects WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`, [id]);
-  if (!result.rows[0]) throw new AppError(MODEL_ERRORS.objectNotFound);
-  return toObjectView(result.rows[0]);
-}
-
-function toObjectView(row: Record<string, unknown>): ObjectView {
-  return {
-    id: row.id as string,
-    type: row.type as string,
-    name: row.name as string,
-    description: row.description as string,
-    attributes: row.attributes as Attributes,
-    version: row.version as number,
-    createdAt: (row.created_at as Date).toISOString(),
-    updatedAt: (row.updated_at as Date).toISOString(),
-  };
+/** Runs an INSERT or UPDATE of one object row and returns the row; a taken external id is 409 OBJECT_EXTERNAL_ID_TAKEN. */
+async function insertOrUpdate(transaction: Transaction, sql: string, values: unknown[], externalId: string | null | undefined) {
+  try {
+    const result = await transaction.query(sql, values);
+    return result.rows[0] as Record<string, unknown>;
+  } catch (error) {
+    const { code, constraint } = error as { code?: string; constraint?: string };
+    if (code === UNIQUE_VIOLATION && constraint === EXTERNAL_ID_INDEX) {
+      throw new AppError(MODEL_ERRORS.objectExternalIdTaken, { values: { externalId: externalId ?? '' }, cause: error });
+    }
+    throw error;
+  }
 }

@@ -1,7 +1,11 @@
 import { AppError } from '@esm/common';
 import type { Transaction } from '../../db/transaction.js';
 import { writeAuditEntry, type AuditSource } from '../../audit/audit.js';
+import { lockClassification, previewRemoval, recomputeFrom } from '../../classification/propagation.js';
+import { notifyChange } from '../../live/notify.js';
+import { checkRelationAllowed } from '../../meta-model/validate.js';
 import { MODEL_ERRORS } from '../errors.js';
+import { notifyLevelChanges, withLevelChanges } from '../level-changes.js';
 import type { Attributes } from '../schemas.js';
 
 /** A relation as the API returns it, with the names and types of both ends. */
@@ -45,20 +49,25 @@ export async function getRelation(transaction: Transaction, id: string): Promise
 }
 
 /**
- * Creates a relation and its audit entry. Both end objects are locked against
- * deletion until the transaction ends; a missing one gives 422
- * RELATION_ENDPOINT_NOT_FOUND.
+ * Creates a relation between two objects whose types its relation type
+ * allows, recomputes the inherited levels from both ends, queues the change
+ * notice and writes the audit entry. Both end objects are locked against
+ * deletion until the transaction ends. Throws 422
+ * RELATION_ENDPOINT_NOT_FOUND for a missing end, and RELATION_TYPE_UNKNOWN or
+ * RELATION_NOT_ALLOWED from the meta-model.
  */
 export async function createRelation(transaction: Transaction, source: AuditSource, input: NewRelation): Promise<RelationView> {
-  const ends = await transaction.query<{ id: string }>('SELECT id FROM objects WHERE id = ANY($1::uuid[]) FOR KEY SHARE', [
+  await lockClassification(transaction);
+  const ends = await transaction.query<{ id: string; type: string }>('SELECT id, type FROM objects WHERE id = ANY($1::uuid[]) FOR KEY SHARE', [
     [input.sourceId, input.targetId],
   ]);
-  const found = new Set(ends.rows.map((row) => row.id));
+  const endTypes = new Map(ends.rows.map((row) => [row.id, row.type]));
   for (const [endpoint, id] of [['source', input.sourceId], ['target', input.targetId]] as const) {
-    if (!found.has(id)) {
+    if (!endTypes.has(id)) {
       throw new AppError(MODEL_ERRORS.relationEndpointNotFound, { detail: `${endpoint} ${id} not found` });
     }
   }
+  await checkRelationAllowed(transaction, { type: input.type, sourceType: endTypes.get(input.sourceId)!, targetType: endTypes.get(input.targetId)! });
 
   const inserted = await transaction.query<{ id: string }>(
     `INSERT INTO relations (type, name, source_id, target_id, attributes, created_by)
@@ -66,22 +75,41 @@ export async function createRelation(transaction: Transaction, source: AuditSour
     [input.type, input.name ?? '', input.sourceId, input.targetId, JSON.stringify(input.attributes ?? {}), source.actorId],
   );
   const relation = await getRelation(transaction, inserted.rows[0]!.id);
+  const levelChanges = await recomputeFrom(transaction, [relation.sourceId, relation.targetId]);
+
+  await notifyChange(transaction, { entity: 'relation', action: 'created', id: relation.id });
+  await notifyLevelChanges(transaction, levelChanges);
   await writeAuditEntry(transaction, source, {
     action: 'relation.created',
     entityType: 'relation',
     entityId: relation.id,
     before: null,
-    after: relation,
-    summary: `${relation.source.name} –${relation.type}→ ${relation.target.name}`,
+    after: withLevelChanges(relation, levelChanges),
+    summary: relationSummary(relation),
   });
   return relation;
 }
 
-/** Deletes a relation and writes its audit entry, or throws RELATION_NOT_FOUND. */
+/**
+ * Deletes a relation, recomputes the inherited levels from both of its
+ * former ends, queues the change notice and writes the audit entry, whose
+ * `after` contains the level changes when there are any. Throws
+ * RELATION_NOT_FOUND.
+ */
 export async function deleteRelation(transaction: Transaction, source: AuditSource, id: string): Promise<void> {
+  await lockClassification(transaction);
   const relation = await getRelation(transaction, id);
+  // The deletion cascades to the inherited levels that came through the
+  // relation, so the levels before it are read from the preview, which reads
+  // the same graph under the classification lock.
+  const levelChanges = await previewRemoval(transaction, { objectIds: [], relationIds: [id] });
   await transaction.query('DELETE FROM relations WHERE id = $1', [id]);
-  await writeAuditEntry(transaction, source, relationDeletedChange(relation));
+  await recomputeFrom(transaction, [relation.sourceId, relation.targetId]);
+
+  await notifyChange(transaction, { entity: 'relation', action: 'deleted', id });
+  await notifyLevelChanges(transaction, levelChanges);
+  const change = relationDeletedChange(relation);
+  await writeAuditEntry(transaction, source, levelChanges.length > 0 ? { ...change, after: { levelChanges } } : change);
 }
 
 /** Builds the audit change for a deleted relation, also when an object's deletion removes it. */
@@ -92,8 +120,12 @@ export function relationDeletedChange(relation: RelationView) {
     entityId: relation.id,
     before: relation,
     after: null,
-    summary: `${relation.source.name} –${relation.type}→ ${relation.target.name}`,
+    summary: relationSummary(relation),
   };
+}
+
+function relationSummary(relation: RelationView): string {
+  return `${relation.source.name} –${relation.type}→ ${relation.target.name}`;
 }
 
 function toRelationView(row: Record<string, unknown>): RelationView {

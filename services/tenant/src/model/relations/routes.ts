@@ -27,7 +27,6 @@ export async function registerRelationRoutes(app: FastifyInstance, context: Tena
       const relation = await withRequestTransaction(context, request, (transaction) =>
         createRelation(transaction, auditSourceOf(request), request.body),
       );
-      context.live.publish({ entity: 'relation', id: relation.id });
       return reply.status(201).send(relation);
     },
   );
@@ -45,7 +44,6 @@ export async function registerRelationRoutes(app: FastifyInstance, context: Tena
       await withRequestTransaction(context, request, (transaction) =>
         deleteRelation(transaction, auditSourceOf(request), request.params.id),
       );
-      context.live.publish({ entity: 'relation', id: request.params.id });
       return reply.status(204).send();
     },
   );

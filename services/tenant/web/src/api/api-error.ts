@@ -10,6 +10,8 @@ export class ApiError extends Error {
     readonly requestId?: string,
     /** Seconds from the Retry-After header of a 429 or 503 response, when it had one. */
     readonly retryAfterSeconds?: number,
+    /** Further fields of the error body, such as `current` and `differingFields` of a version conflict. */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -42,7 +44,8 @@ export function errorFromResponse(status: number, bodyText: string, retryAfter: 
   try {
     const body = JSON.parse(bodyText) as Partial<ApiErrorBody>;
     if (body.error !== undefined && typeof body.error.message === 'string') {
-      return new ApiError(status, body.error.code, body.error.message, body.error.requestId, retryAfterSeconds);
+      const { code, message, requestId, fields: _fields, ...details } = body.error;
+      return new ApiError(status, code, message, requestId, retryAfterSeconds, details);
     }
   } catch {
     // Not JSON, for example an HTML page from a proxy: fall through to the generic message.

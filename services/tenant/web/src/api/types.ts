@@ -49,12 +49,13 @@ export interface UserSummary {
 }
 
 export interface ApiErrorBody {
+  /** Some errors carry more fields, such as the current object of OBJECT_VERSION_CONFLICT. */
   error: {
     code: string;
     message: string;
     requestId?: string;
     fields?: { field: string; code: string }[];
-  };
+  } & Record<string, unknown>;
 }
 
 export interface InvitationInfo {
@@ -101,9 +102,35 @@ export interface ModelObject {
   name: string;
   description: string | null;
   attributes: Record<string, unknown>;
+  /** An identifier from another system, which imports match on. Missing from servers before the meta-model. */
+  externalId?: string | null;
   version: number;
   createdAt: string;
   updatedAt: string;
+}
+
+/** The details of a 409 OBJECT_VERSION_CONFLICT, in `ApiError.details`. */
+export interface ObjectVersionConflict {
+  /** The object as it is now. */
+  current: ModelObject;
+  /** The object at the version the change was based on, or null when the server has no record of it. */
+  base: ModelObject | null;
+  /** The fields someone else changed, such as `name` or `attributes.owner`. */
+  differingFields: string[];
+}
+
+/** One object type of GET /api/meta-model, with the fields the object pages read. */
+export interface ObjectTypeSummary {
+  key: string;
+  nameSv: string;
+  nameEn: string;
+  /** Objects of the roles `requirement_set` and `requirement` are created through requirement sets only. */
+  role: string;
+}
+
+/** GET /api/meta-model, with the parts the object pages read. */
+export interface MetaModelSummary {
+  objectTypes: ObjectTypeSummary[];
 }
 
 export interface RelationEnd {

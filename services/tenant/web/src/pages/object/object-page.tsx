@@ -6,7 +6,9 @@ import type { ObjectWithRelations } from '../../api/types';
 import { ErrorMessage } from '../../components/error-message';
 import { useApiResource } from '../../hooks/use-api-resource';
 import { useFormat } from '../../hooks/use-format';
+import { useCanWrite } from '../../session/session-context';
 import { AttributeList } from './attribute-list';
+import { EditObjectForm } from './edit-object-form';
 import { RelationTable } from './relation-table';
 
 /** /objects/:id: one object's fields, attributes and relations. */
@@ -14,7 +16,8 @@ export function ObjectPage() {
   const { t } = useTranslation();
   const format = useFormat();
   const id = useParams().id ?? '';
-  const { data: object, error, loading } = useApiResource<ObjectWithRelations>(`/api/objects/${encodeURIComponent(id)}`);
+  const canWrite = useCanWrite();
+  const { data: object, error, loading, reload } = useApiResource<ObjectWithRelations>(`/api/objects/${encodeURIComponent(id)}`);
 
   if (object === undefined) {
     return (
@@ -50,6 +53,9 @@ export function ObjectPage() {
           <time dateTime={object.updatedAt}>{format.dateTime(object.updatedAt)}</time>
         </dd>
       </dl>
+
+      {/* The key gives each object a fresh form, whose state otherwise outlives a link to another object. */}
+      {canWrite && <EditObjectForm key={object.id} object={object} onChanged={reload} />}
 
       <section aria-labelledby="attributes-heading">
         <h2 id="attributes-heading">{t('object.attributes')}</h2>

@@ -3,11 +3,24 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
 import { apiRequest } from '../../api/client';
-import type { ModelObject } from '../../api/types';
+import type { MetaModelSummary, ModelObject, ObjectTypeSummary } from '../../api/types';
 import { ErrorMessage } from '../../components/error-message';
+import { useApiResource } from '../../hooks/use-api-resource';
+import { currentLanguage } from '../../i18n';
+
+// Requirement sets and requirements are created through the requirement sets, and the server rejects them here.
+const REQUIREMENT_ROLES = new Set(['requirement_set', 'requirement']);
+
+/** Returns the types a user can create objects of, sorted by name in the current language. */
+function creatableTypes(metaModel: MetaModelSummary | undefined): ObjectTypeSummary[] {
+  const language = currentLanguage();
+  return (metaModel?.objectTypes ?? [])
+    .filter((objectType) => !REQUIREMENT_ROLES.has(objectType.role))
+    .sort((a, b) => (language === 'sv' ? a.nameSv.localeCompare(b.nameSv, 'sv') : a.nameEn.localeCompare(b.nameEn, 'en')));
+}
 
 interface CreateObjectFormProps {
-  /** Type filled in at first: the type of the list the form sits under. */
+  /** Type chosen at first: the type of the list the form sits under, when it is one the user can create. */
   initialType: string;
   onCreated: (object: ModelObject) => void;
 }
@@ -16,7 +29,11 @@ interface CreateObjectFormProps {
 export function CreateObjectForm({ initialType, onCreated }: CreateObjectFormProps) {
   const { t } = useTranslation();
   const id = useId();
-  const [type, setType] = useState(initialType);
+  const metaModel = useApiResource<MetaModelSummary>('/api/meta-model');
+  const types = creatableTypes(metaModel.data);
+  const [chosenType, setType] = useState(initialType);
+  // Until the user chooses, the list's own type is preselected, else the first type.
+  const type = types.some((objectType) => objectType.key === chosenType) ? chosenType : (types[0]?.key ?? '');
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [error, setError] = useState<unknown>(undefined);
@@ -33,7 +50,7 @@ export function CreateObjectForm({ initialType, onCreated }: CreateObjectFormPro
       const object = await apiRequest<ModelObject>('/api/objects', {
         method: 'POST',
         body: {
-          type: type.trim(),
+          type,
           name: name.trim(),
           ...(trimmedDescription === '' ? {} : { description: trimmedDescription }),
         },
@@ -55,17 +72,20 @@ export function CreateObjectForm({ initialType, onCreated }: CreateObjectFormPro
       <form onSubmit={(event) => void submit(event)}>
         <div className="field">
           <label htmlFor={`${id}-type`}>{t('objects.type')}</label>
-          <input
+          <select
             id={`${id}-type`}
             data-testid="create-object-type"
             required
             value={type}
             onChange={(event) => setType(event.target.value)}
-            aria-describedby={`${id}-type-hint`}
-          />
-          <p id={`${id}-type-hint`} className="hint">
-            {t('objects.typeHint')}
-          </p>
+          >
+            {types.map((objectType) => (
+              <option key={objectType.key} value={objectType.key}>
+                {currentLanguage() === 'sv' ? objectType.nameSv : objectType.nameEn}
+              </option>
+            ))}
+          </select>
+          <ErrorMessage error={metaModel.error} testId="create-object-types-error" />
         </div>
         <div className="field">
           <label htmlFor={`${id}-name`}>{t('objects.name')}</label>
@@ -87,7 +107,7 @@ export function CreateObjectForm({ initialType, onCreated }: CreateObjectFormPro
             onChange={(event) => setDescription(event.target.value)}
           />
         </div>
-        <button type="submit" data-testid="create-object-submit" disabled={submitting}>
+        <button type="submit" data-testid="create-object-submit" disabled={submitting || type === ''}>
           {submitting ? t('objects.creating') : t('objects.create')}
         </button>
       </form>
