@@ -14,3 +14,4 @@ export * from './supervision.js';
 export * from './metrics.js';
 export * from './shutdown.js';
 export * from './tenant-upstream.js';
+export * from './template-credential.js';

@@ -32,4 +32,10 @@ export interface TenantSecret {
   sms: SmsConfig;
   /** The contact who is invited as the first administrator when the tenant has no users. */
   firstAdministrator: { email: string; locale: 'en' | 'sv' };
+  /**
+   * Whether the tenant is a template, which serves its model to importing
+   * tenants that hold a credential from admin. Missing means false. admin
+   * rewrites it when the flag changes and restarts a running tenant.
+   */
+  template?: boolean;
 }

@@ -10,6 +10,7 @@ import { failInterruptedBackupWork } from './backups/backup-store.js';
 import { registerBackupRoutes } from './backups/backup-routes.js';
 import { assertInternalBindHost } from './bind-host.js';
 import { registerKeyRoutes } from './keys/routes.js';
+import { registerTemplateGrantRoutes } from './templates/routes.js';
 import { TenantLocks } from './lifecycle/tenant-locks.js';
 import { startIdleScaleDown, type IdleScaleDown } from './lifecycle/idle-scale-down.js';
 import { resolveLifecycleSettings } from './lifecycle/lifecycle-settings.js';
@@ -114,6 +115,7 @@ export async function startAdmin(config: PlatformConfig, options: StartAdminOpti
       registerMoveRoutes(scope, moveService);
       registerAuditRoutes(scope, context);
       registerKeyRoutes(scope, context);
+      registerTemplateGrantRoutes(scope, context);
       registerLifecycleRoutes(scope, context, lifecycle);
     });
     await app.listen({ host: config.bindHost, port: options.port ?? config.ports.admin });

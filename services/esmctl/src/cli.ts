@@ -7,6 +7,7 @@ import { registerBackupCommands } from './backup-commands.js';
 import { registerAuditAndKeyCommands } from './audit-and-key-commands.js';
 import { registerLifecycleCommands } from './lifecycle-commands.js';
 import { registerMoveCommand } from './move-command.js';
+import { registerTemplateCommands } from './template-commands.js';
 import { formatTenantDetail, formatTenantList, type TenantDetail, type TenantSummary } from './output.js';
 
 /** Output streams of esmctl: results go to `stdout`, progress and errors to `stderr`. */
@@ -104,6 +105,7 @@ function buildProgram(output: CliOutput, env: NodeJS.ProcessEnv): Command {
   registerAuditAndKeyCommands(program, output, (method, path, timeoutMs) => call(method, path, timeoutMs), json);
   registerLifecycleCommands(program, output, (method, path, timeoutMs, body) => call(method, path, timeoutMs, body), json);
   registerMoveCommand(program, output, (method, path, body) => call(method, path, undefined, body), json);
+  registerTemplateCommands(program, output, (method, path, timeoutMs, body) => call(method, path, timeoutMs, body), json);
   return program;
 }
 

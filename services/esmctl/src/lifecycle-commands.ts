@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { AppError, COMMON_ERRORS } from '@esm/common';
 import type { CliOutput } from './cli.js';
 import type { TenantDetail } from './output.js';
 
@@ -8,7 +7,6 @@ export type LifecycleCall = <T>(method: string, path: string, timeoutMs: number,
 
 /** A tenant after a lifecycle change, with the steps of the operation that ran (null when nothing had to change). */
 interface LifecycleReply extends TenantDetail {
-  template: boolean;
   operation: { kind: string; outcome: string; steps: { step: string; status: string }[] } | null;
 }
 
@@ -16,9 +14,9 @@ interface LifecycleReply extends TenantDetail {
 const OPERATION_TIMEOUT_MS = 30 * 60_000;
 
 /**
- * Adds `archive`, `restore-archived` (alias `unarchive`), `delete` and
- * `template`. Each prints a progress line on stderr before it starts and
- * one line per step that ran, then the tenant's state on stdout.
+ * Adds `archive`, `restore-archived` (alias `unarchive`) and `delete`. Each
+ * prints a progress line on stderr before it starts and one line per step
+ * that ran, then the tenant's state on stdout.
  */
 export function registerLifecycleCommands(program: Command, output: CliOutput, call: LifecycleCall, json: () => boolean): void {
   const run = async (name: string, action: string, progress: string, body?: unknown) => {
@@ -45,13 +43,4 @@ export function registerLifecycleCommands(program: Command, output: CliOutput, c
     .description('delete an archived tenant for good once its retention period has passed (database, roles, secret, backups)')
     .requiredOption('--confirm <name>', "the tenant's name again, to confirm")
     .action((name: string, options: { confirm: string }) => run(name, 'delete', 'Deleting', { confirm: options.confirm }));
-
-  program
-    .command('template <name> <on|off>')
-    .description('mark a tenant as a template (on), which is never stopped when idle, or clear the mark (off)')
-    .action(async (name: string, value: string) => {
-      if (value !== 'on' && value !== 'off') throw new AppError(COMMON_ERRORS.invalidRequest, { detail: `expected on or off, got "${value}"` });
-      const reply = await call<LifecycleReply>('POST', `/v1/tenants/${encodeURIComponent(name)}/template`, 30_000, { template: value === 'on' });
-      output.stdout(json() ? JSON.stringify(reply, null, 2) + '\n' : `${reply.name} is ${reply.template ? 'a template' : 'not a template'}\n`);
-    });
 }

@@ -11,18 +11,25 @@ import { registerPasswordResetRoutes } from './auth/password-reset/routes.js';
 import { registerSignInRateLimit } from './auth/limits/rate-limit.js';
 import { registerSignInRoutes } from './auth/sign-in/routes.js';
 import { registerFactorRoutes } from './auth/factors/routes.js';
-import { createVerifiedTokenCache } from './auth/sessions/verified-token-cache.js';
+import { createVerifiedTokenCache, type VerifiedTokenCache } from './auth/sessions/verified-token-cache.js';
 import { registerSessionRoutes } from './auth/sessions/routes.js';
 import { registerMeRoutes } from './me/routes.js';
 import { registerUserRoutes } from './users/routes.js';
 import { registerObjectRoutes } from './model/objects/routes.js';
 import { registerRelationRoutes } from './model/relations/routes.js';
 import { registerOverviewRoutes } from './model/overview/routes.js';
+import { registerMetaModelRoutes } from './meta-model/routes.js';
+import { registerClassificationRoutes } from './classification/routes.js';
 import { registerAuditRoutes } from './audit/routes.js';
 import { registerArchimateImportRoutes } from './imports/archimate/routes.js';
+import { registerRequirementRoutes } from './requirements/routes.js';
+import { registerExchangeRoutes } from './exchange/routes.js';
 import { registerLiveRoutes } from './live/routes.js';
+import { registerTemplateRoutes } from './templates/routes.js';
 import { registerActivityRoute } from './activity/routes.js';
 import { createLiveHub, tellToReconnect } from './live/hub.js';
+import { createChangeListener } from './live/change-listener.js';
+import { registerApiDescription } from './openapi/api-description.js';
 import { registerMetricsRoute } from './operations/metrics-route.js';
 import { createDatabaseReadinessCheck } from './operations/readiness.js';
 import { registerWebClient, WEB_CLIENT_DIR } from './web-client/serve.js';
@@ -36,6 +43,12 @@ export interface TenantAppOptions {
   mailer?: Mailer;
   /** The built web client; defaults to `web/dist` of this package. */
   webClientDir?: string;
+  /**
+   * The cache of verified access tokens; by default an empty one. The
+   * benchmarks pass a cache that stores nothing, to time full ES512
+   * verification on every request.
+   */
+  verifiedTokens?: VerifiedTokenCache;
 }
 
 /** Maximum WebSocket message size on /api/live. An auth message contains a token of at most 8 KiB. */
@@ -44,7 +57,8 @@ const LIVE_MAX_PAYLOAD_BYTES = 16 * 1024;
 /**
  * Builds the tenant's Fastify instance with every route, without listening
  * and without touching the schema: run prepareTenantDatabase first. Closing
- * the instance closes live connections and the pool it created.
+ * the instance closes live connections, the change listener and the pool
+ * it created.
  */
 export async function buildTenantApp(secret: TenantSecret, options: TenantAppOptions = {}): Promise<FastifyInstance> {
   const logger = options.logger ?? createLogger('tenant').child({ tenant: secret.tenant });
@@ -52,13 +66,15 @@ export async function buildTenantApp(secret: TenantSecret, options: TenantAppOpt
   await prepareDummyPasswordHash();
   const ownsPool = !options.pool;
   const pool = options.pool ?? createAppPool(secret.database.app, logger);
+  const live = createLiveHub();
+  const changeListener = createChangeListener({ login: secret.database.app, hub: live, logger });
   const context: TenantContext = {
     secret,
     database: { pool, readOnlyRole: secret.database.readOnly.user },
     keys: loadTenantKeys(secret.signingKeys),
     audience: { tenant: secret.tenant, origin: secret.origin },
-    verifiedTokens: createVerifiedTokenCache(),
-    live: createLiveHub(),
+    verifiedTokens: options.verifiedTokens ?? createVerifiedTokenCache(),
+    live,
     mailer: options.mailer ?? createMailer(secret.mail, logger),
     logger,
   };
@@ -74,7 +90,11 @@ export async function buildTenantApp(secret: TenantSecret, options: TenantAppOpt
     fastify: { ajv: { customOptions: { allowUnionTypes: true } } },
   });
   app.decorateRequest('user', null);
+  // Readiness does not depend on the listener: a tenant without it still
+  // serves requests, and the listener reconnects on its own.
+  app.addHook('onReady', () => changeListener.start());
   app.addHook('onClose', async () => {
+    await changeListener.close();
     context.live.closeAll();
     if (ownsPool) await pool.end();
   });
@@ -87,6 +107,8 @@ export async function buildTenantApp(secret: TenantSecret, options: TenantAppOpt
   await app.register(websocket, { options: { maxPayload: LIVE_MAX_PAYLOAD_BYTES } });
   // Reads and sets the refresh token cookie; no other route uses cookies.
   await app.register(cookie);
+  // Before every API route: the description collects the routes registered after it.
+  await registerApiDescription(app);
   registerActivityRoute(app);
   await registerSignInRateLimit(app);
   await registerAuthRoutes(app, context);
@@ -99,9 +121,14 @@ export async function buildTenantApp(secret: TenantSecret, options: TenantAppOpt
   await registerObjectRoutes(app, context);
   await registerRelationRoutes(app, context);
   await registerOverviewRoutes(app, context);
+  await registerMetaModelRoutes(app, context);
+  await registerClassificationRoutes(app, context);
   await registerAuditRoutes(app, context);
   await registerArchimateImportRoutes(app, context);
+  await registerRequirementRoutes(app, context);
+  await registerExchangeRoutes(app, context);
   await registerLiveRoutes(app, context);
+  registerTemplateRoutes(app, context);
   registerMetricsRoute(app, metrics);
   await registerWebClient(app, options.webClientDir ?? WEB_CLIENT_DIR);
   return app;

@@ -3,7 +3,7 @@ import type { Logger, Mailer, TenantSecret } from '@esm/common';
 import { withTransaction, type DatabaseAccess, type Transaction } from './db/transaction.js';
 import type { TenantKeys } from './auth/signing-keys.js';
 import type { TokenAudience } from './auth/access-token.js';
-import type { LiveHub } from './live/hub.js';
+import type { LiveConnections } from './live/hub.js';
 import type { VerifiedTokenCache } from './auth/sessions/verified-token-cache.js';
 
 /** The shared state of one tenant's routes. A process has exactly one. */
@@ -13,7 +13,7 @@ export interface TenantContext {
   keys: TenantKeys;
   audience: TokenAudience;
   verifiedTokens: VerifiedTokenCache;
-  live: LiveHub;
+  live: LiveConnections;
   mailer: Mailer;
   logger: Logger;
 }

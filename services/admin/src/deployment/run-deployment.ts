@@ -115,6 +115,7 @@ async function writeTenantSecret(context: AdminContext, tenant: TenantRecord, lo
     mail: withSmtpPassword(context.config.mail),
     sms: context.config.sms,
     firstAdministrator: { email: tenant.contactEmail, locale: tenant.locale },
+    template: tenant.template,
   };
   await writeSecretFile(tenantSecretFile(context, tenant.name), secret);
 }

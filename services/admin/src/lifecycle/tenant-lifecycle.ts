@@ -4,6 +4,7 @@ import { tenantServer } from '../backups/tenant-restore.js';
 import { ADMIN_ERRORS } from '../errors.js';
 import { tenantDatabaseExists } from '../provisioning/tenant-database.js';
 import type { Actor, TenantRecord } from '../registry/tenant-store.js';
+import { applyTemplateFlag } from '../templates/template-flag.js';
 import { archivePlan, archiveSteps, restoreArchivedPlan } from './archive-plans.js';
 import { DELETE_STEPS, deletePlan } from './delete-plan.js';
 import { LIFECYCLE_ERRORS } from './errors.js';
@@ -87,16 +88,25 @@ export class TenantLifecycle {
     });
   }
 
-  /** Sets or clears the tenant's template flag; templates are never stopped for being idle. Throws REQUEST_INVALID for a non-boolean. */
+  /**
+   * Sets or clears the tenant's template flag. Templates are never stopped
+   * for being idle, and serve their model to importers that hold a
+   * credential. The flag is also written to the tenant's secret, and a
+   * running tenant restarts to read it. Throws REQUEST_INVALID for a
+   * non-boolean and TENANT_START_FAILED when the restart fails.
+   */
   setTemplate(name: string, template: unknown, actor: Actor): Promise<TenantRecord> {
     if (typeof template !== 'boolean') throw new AppError(COMMON_ERRORS.invalidRequest, { detail: 'template must be true or false' });
     const { context } = this.dependencies;
     return context.locks.run(name, async () => {
       const tenant = await requireTenant(context, name);
       if (tenant.state === 'deleted') throw stateConflict(tenant);
-      if (tenant.template === template) return tenant;
-      await context.registry.query('UPDATE tenants SET template = $2, updated_at = now() WHERE name = $1', [name, template]);
-      context.logger.info({ tenant: name, template, actor }, 'tenant template flag changed');
+      if (tenant.template !== template) {
+        await context.registry.query('UPDATE tenants SET template = $2, updated_at = now() WHERE name = $1', [name, template]);
+        context.logger.info({ tenant: name, template, actor }, 'tenant template flag changed');
+      }
+      // Also when the registry already has the flag, so that running the command again repairs a secret a failed run left behind.
+      await applyTemplateFlag(context, name, template);
       return requireTenant(context, name);
     });
   }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { dataPaths, SUPERVISED_VARIABLE, type Logger, type PlatformConfig } from '@esm/common';
@@ -194,7 +194,7 @@ export class LocalOrchestrator implements Orchestrator {
     const logFile = openSync(path.join(paths.logDir, `${tenant}.log`), 'a', 0o600);
     try {
       const child = spawn(process.execPath, [this.tenantEntry()], {
-        env: tenantEnvironment(path.join(paths.tenantSecretsDir, `${tenant}.json`), config.bindHost, port),
+        env: tenantEnvironment(path.join(paths.tenantSecretsDir, `${tenant}.json`), config.bindHost, port, localCaCertificate(paths.caDir)),
         // Its own process group keeps a Ctrl+C at the terminal from reaching the
         // tenant directly; admin stops it. The stdin pipe stops it if admin dies.
         detached: true,
@@ -262,9 +262,11 @@ export function restartDelay(crashes: number, initialMs: number, maxMs: number):
 /**
  * Builds the whole environment of a tenant process. Nothing is inherited from
  * admin, so the platform configuration, credentials and database passwords
- * in admin's environment never reach a tenant.
+ * in admin's environment never reach a tenant. `extraCaFile`, when given,
+ * becomes NODE_EXTRA_CA_CERTS, so that the tenant trusts the gateway's
+ * certificate when it imports from a template through the gateway.
  */
-export function tenantEnvironment(secretFile: string, host: string, port: number): Record<string, string> {
+export function tenantEnvironment(secretFile: string, host: string, port: number, extraCaFile?: string): Record<string, string> {
   const env: Record<string, string> = {
     ESM_TENANT_SECRET_FILE: secretFile,
     ESM_TENANT_PORT: String(port),
@@ -272,9 +274,16 @@ export function tenantEnvironment(secretFile: string, host: string, port: number
     [SUPERVISED_VARIABLE]: '1',
     PATH: process.env.PATH ?? '/usr/bin:/bin',
   };
+  if (extraCaFile !== undefined) env.NODE_EXTRA_CA_CERTS = extraCaFile;
   for (const name of ['ESM_LOG_LEVEL', 'NODE_ENV'] as const) {
     const value = process.env[name];
     if (value !== undefined) env[name] = value;
   }
   return env;
+}
+
+/** Returns the certificate file of the local CA that the gateway creates in `caDir`, or undefined before the gateway made one. */
+function localCaCertificate(caDir: string): string | undefined {
+  const file = path.join(caDir, 'ca.crt');
+  return existsSync(file) ? file : undefined;
 }

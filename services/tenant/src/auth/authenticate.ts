@@ -73,13 +73,16 @@ export async function authenticateToken(context: AuthenticationContext, token: s
   };
 }
 
+// The hooks that requireAccess built, with the level each checks.
+const accessChecks = new WeakMap<object, AccessLevel>();
+
 /**
  * Builds the preHandler of a route that needs `minimum` access: 401
  * AUTH_REQUIRED without a bearer token, 401 AUTH_TOKEN_INVALID for a bad
  * one, 403 ACCESS_DENIED below the level.
  */
 export function requireAccess(context: AuthenticationContext, minimum: AccessLevel): preHandlerAsyncHookHandler {
-  return async function checkAccess(request: FastifyRequest, _reply: FastifyReply) {
+  const checkAccess = async function checkAccess(request: FastifyRequest, _reply: FastifyReply) {
     const header = request.headers.authorization;
     if (!header) throw new AppError(COMMON_ERRORS.unauthenticated);
     const match = /^Bearer ([^\s]+)$/i.exec(header);
@@ -92,4 +95,11 @@ export function requireAccess(context: AuthenticationContext, minimum: AccessLev
       throw new AppError(COMMON_ERRORS.forbidden, { detail: `route needs ${minimum}, user has ${user.accessLevel}` });
     }
   };
+  accessChecks.set(checkAccess, minimum);
+  return checkAccess;
+}
+
+/** Returns the access level that a hook built by requireAccess checks, or undefined for any other value. */
+export function accessLevelOfHook(hook: unknown): AccessLevel | undefined {
+  return typeof hook === 'function' ? accessChecks.get(hook) : undefined;
 }

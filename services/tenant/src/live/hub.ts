@@ -1,32 +1,45 @@
 import type { WebSocket } from 'ws';
+import type { ChangeNotice } from './notify.js';
 
-/** A committed change that connected clients hear about. */
-export interface ChangeEvent {
-  entity: 'object' | 'relation' | 'model';
-  id: string | null;
-}
-
-/** The set of authenticated live connections of this process. */
-export interface LiveHub {
+/**
+ * The authenticated live connections of this process, as routes see them.
+ * Routes cannot publish: a change reaches clients only through
+ * `notifyChange` and the change listener, so each socket hears of it once.
+ */
+export interface LiveConnections {
   add(socket: WebSocket): void;
   remove(socket: WebSocket): void;
-  /** Sends `{ type: 'changed', entity, id }` to every authenticated connection. Call only after the commit. */
-  publish(event: ChangeEvent): void;
   /** Tells every connection to reconnect and closes it, for shutdown. */
   closeAll(): void;
 }
 
+/** The live connections with the fan-out that only the change listener calls. */
+export interface LiveHub extends LiveConnections {
+  /** Sends `{ type: 'changed', ...notice }` to every authenticated connection. */
+  publish(notice: ChangeNotice): void;
+  /**
+   * Sends `{ type: 'reload' }` to every authenticated connection, after a
+   * time in which changes may have been missed: the client loads again
+   * everything it shows.
+   */
+  requestReload(): void;
+}
+
 export function createLiveHub(): LiveHub {
   const sockets = new Set<WebSocket>();
+
+  const sendToAll = (message: Record<string, unknown>) => {
+    const text = JSON.stringify(message);
+    for (const socket of sockets) {
+      if (socket.readyState === socket.OPEN) socket.send(text);
+    }
+  };
+
   return {
     add: (socket) => void sockets.add(socket),
     remove: (socket) => void sockets.delete(socket),
-    publish(event) {
-      const message = JSON.stringify({ type: 'changed', entity: event.entity, id: event.id });
-      for (const socket of sockets) {
-        if (socket.readyState === socket.OPEN) socket.send(message);
-      }
-    },
+    publish: (notice) => sendToAll({ type: 'changed', ...notice }),
+    requestReload: () => sendToAll({ type: 'reload' }),
     closeAll() {
       for (const socket of sockets) tellToReconnect(socket);
       sockets.clear();

@@ -1,29 +1,8 @@
-import type { AddressInfo } from 'node:net';
 import { SignJWT, importPKCS8 } from 'jose';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectLiveClient as connect, listenForLiveClients, waitFor } from '../test-support/live-client.js';
 import { bearer, createTestTenant, createUserWithToken, type TestTenant } from '../test-support/tenant-fixture.js';
-
-/** Collects a socket's messages and its close code. */
-function connect(url: string, origin: string) {
-  const socket = new WebSocket(url, { origin });
-  const messages: Record<string, unknown>[] = [];
-  const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
-  socket.on('message', (data) => messages.push(JSON.parse(String(data))));
-  const opened = new Promise<void>((resolve, reject) => {
-    socket.on('open', () => resolve());
-    socket.on('error', reject);
-  });
-  return { socket, messages, closed, opened };
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** Signs a token for an existing user and session that expires in `seconds`. */
 async function signShortLivedToken(tenant: TestTenant, user: { id: string; email: string; sessionId: string }, seconds: number): Promise<string> {
@@ -47,8 +26,7 @@ describe('GET /api/live', () => {
   beforeAll(async () => {
     tenant = await createTestTenant('live');
     token = (await createUserWithToken(tenant, 'write')).token;
-    await tenant.app.listen({ port: 0, host: '127.0.0.1' });
-    url = `ws://127.0.0.1:${(tenant.app.server.address() as AddressInfo).port}/api/live`;
+    url = await listenForLiveClients(tenant.app);
   });
 
   afterAll(async () => tenant.close());
@@ -63,10 +41,10 @@ describe('GET /api/live', () => {
       method: 'POST',
       url: '/api/objects',
       headers: bearer(token),
-      payload: { type: 'Process', name: 'Watched' },
+      payload: { type: 'process', name: 'Watched' },
     });
     await waitFor(() => client.messages.some((message) => message.type === 'changed'));
-    expect(client.messages).toContainEqual({ type: 'changed', entity: 'object', id: created.json().id });
+    expect(client.messages).toContainEqual(expect.objectContaining({ type: 'changed', entity: 'object', id: created.json().id }));
     client.socket.close();
   });
 
@@ -120,7 +98,7 @@ describe('GET /api/live', () => {
   it('sends nothing before authentication', async () => {
     const client = connect(url, tenant.secret.origin);
     await client.opened;
-    await tenant.app.inject({ method: 'POST', url: '/api/objects', headers: bearer(token), payload: { type: 'Process', name: 'Unseen' } });
+    await tenant.app.inject({ method: 'POST', url: '/api/objects', headers: bearer(token), payload: { type: 'process', name: 'Unseen' } });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(client.messages).toEqual([]);
     client.socket.close();

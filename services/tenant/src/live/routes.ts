@@ -14,6 +14,18 @@ export const LIVE_CLOSE_CODES = {
   tokenExpired: 4401,
 } as const;
 
+// For the API description only: a WebSocket upgrade has no body, and the messages are described here.
+const liveRouteSchema = {
+  summary: 'Live updates over a WebSocket',
+  description:
+    "Send `{ type: 'auth', token }` with an access token first; the server replies `{ type: 'authenticated', expiresAt }`. " +
+    "Then it sends `{ type: 'changed', entity, action, id, version?, ids?, truncated? }` for every committed change, " +
+    "`{ type: 'reload' }` when changes may have been missed, and `{ type: 'reconnect' }` before it restarts. " +
+    'Close codes: 1008 for a foreign Origin, a query string or a failed authentication; 4401 when the token expires; 1012 on restart.',
+  security: [{ accessToken: [] }],
+  'x-access-level': 'read',
+};
+
 /**
  * Registers `GET /api/live`. The token arrives in the first message
  * `{ type: 'auth', token }` rather than in the URL, where proxies and logs
@@ -21,7 +33,7 @@ export const LIVE_CLOSE_CODES = {
  * connection past the first token's expiry.
  */
 export async function registerLiveRoutes(app: FastifyInstance, context: TenantContext): Promise<void> {
-  app.get('/api/live', { websocket: true }, (socket: WebSocket, request: FastifyRequest) => {
+  app.get('/api/live', { websocket: true, schema: liveRouteSchema }, (socket: WebSocket, request: FastifyRequest) => {
     // Browsers always send Origin on WebSocket requests; checking it stops
     // another site from opening a connection with a user's stolen token.
     if (request.headers.origin !== context.secret.origin) {
