@@ -81,7 +81,7 @@ describe('tenant backup and restore', () => {
     const order = manifest.tables.map((table) => table.name);
     expect(order.indexOf('users')).toBeLessThan(order.indexOf('objects'));
     expect(order.indexOf('objects')).toBeLessThan(order.indexOf('relations'));
-    expect(manifest.tables.find((table) => table.name === 'objects')?.rows).toBe(120);
+    expect(manifest.tables.find((table) => table.name === 'objects')?.rows).toBe(123); // 120 Archisurance elements and a requirement set of 3
 
     const registry = await connectRegistry(platform);
     const record = await registry.query('SELECT outcome, size_bytes::int AS size, rows::int AS rows FROM backups WHERE id = $1', [job.backupId]);
@@ -124,7 +124,7 @@ describe('tenant backup and restore', () => {
     const secret = await readTenantSecret(platform, 'bk-lost');
     const app = new pg.Client(secret.database.app);
     await app.connect();
-    expect((await app.query('SELECT count(*)::int AS n FROM objects')).rows[0].n).toBe(20);
+    expect((await app.query('SELECT count(*)::int AS n FROM objects')).rows[0].n).toBe(23); // 20 elements and a requirement set of 3
     await app.end();
   });
 

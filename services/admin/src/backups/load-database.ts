@@ -31,7 +31,8 @@ export interface TableCheck {
  *
  * 1. runs the tenant's migrations up to the backup's version only, so the
  *    tables have the columns the backup's rows were written with;
- * 2. copies every table in dependency order in one transaction, resets the
+ * 2. empties the tables of the rows those migrations installed, copies
+ *    every table in dependency order in one transaction, resets the
  *    sequences, and compares each table's row count and SHA-256 with the
  *    manifest before it commits;
  * 3. runs the migrations after the backup's version, so that they convert
@@ -91,6 +92,11 @@ async function copyTablesIn(
     // provisioning role, a superuser; triggers marked ENABLE ALWAYS or
     // ENABLE REPLICA would still fire, and the tenant schema has none.
     await client.query('SET LOCAL session_replication_role = replica');
+    // Migrations install default rows (the default meta-model and
+    // classification scale), which the backup's own rows replace.
+    for (const table of [...manifest.tables].reverse()) {
+      await client.query(`DELETE FROM ${qualifiedName(manifest.schema, table.name)}`);
+    }
     let rows = 0;
     for (const [index, table] of manifest.tables.entries()) {
       const columns = table.columns.map((column) => pg.escapeIdentifier(column)).join(', ');

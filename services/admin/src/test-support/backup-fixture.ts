@@ -5,6 +5,9 @@ import { inject } from 'vitest';
 import { createLogger, readSecretFile, type TenantSecret } from '@esm/common';
 import { runMigrations } from '@esm/tenant/dist/db/migrate.js';
 import { parseArchimateModel } from '../../../tenant/src/imports/archimate/parse.js';
+import { importArchimateModel } from '../../../tenant/src/imports/archimate/import.js';
+import { recomputeAll } from '../../../tenant/src/classification/propagation.js';
+import type { Transaction } from '../../../tenant/src/db/transaction.js';
 import { tenantSecretFile } from '../deployment/run-deployment.js';
 import { tenantDatabaseNames } from '../provisioning/tenant-database.js';
 import type { AdminTestPlatform } from './admin-test-platform.js';
@@ -53,36 +56,70 @@ export async function seedTenant(secret: TenantSecret, options: { limit?: number
     );
     await client.query(`INSERT INTO sign_in_challenges (hash, user_id, expires_at) VALUES (sha256(random()::text::bytea), $1, now())`, [userId]);
 
-    const ids = new Map<string, string>();
-    for (const element of elements) {
-      const row = await client.query<{ id: string }>(
-        'INSERT INTO objects (type, name, description, attributes, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-        [element.type, element.name || element.identifier, element.description, JSON.stringify(element.attributes), userId],
-      );
-      ids.set(element.identifier, row.rows[0]!.id);
-      await audit(client, userId, 'object.created', 'object', row.rows[0]!.id, { name: element.name });
-    }
-    for (const relationship of model.relationships) {
-      const source = ids.get(relationship.source);
-      const target = ids.get(relationship.target);
-      if (!source || !target) continue;
-      const row = await client.query<{ id: string }>(
-        'INSERT INTO relations (type, name, source_id, target_id, attributes, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
-        [relationship.type, relationship.name, source, target, JSON.stringify(relationship.attributes), userId],
-      );
-      await audit(client, userId, 'relation.created', 'relation', row.rows[0]!.id, { type: relationship.type });
-    }
+    const source = { actorId: userId, actorEmail: `admin-${label}@example.test`, requestId: 'req-1', clientAddress: '127.0.0.1' };
+    const identifiers = new Set(elements.map((element) => element.identifier));
+    const relationships = model.relationships.filter(
+      (relationship) => identifiers.has(relationship.source) && identifiers.has(relationship.target),
+    );
+    // A pg.Client runs the same queries as the pool client the tenant passes.
+    const transaction = client as unknown as Transaction;
+    await importArchimateModel(transaction, source, { elements, relationships }, { mayChangeMetaModel: true, onProgress: () => {} });
+    await seedClassificationAndRequirements(client, userId);
+    // One entry per object and relation as well, so the audit chain has a length worth checking.
+    await client.query(
+      `INSERT INTO audit_entries (actor_id, actor_email, action, entity_type, entity_id, after, summary, request_id, client_address)
+       SELECT $1, 'admin@example.test', action, entity_type, id::text, jsonb_build_object('name', name), action, 'req-1', '127.0.0.1'
+       FROM (SELECT 'object.created' AS action, 'object' AS entity_type, id, name, 1 AS kind FROM objects
+             WHERE type NOT IN ('requirement_set', 'requirement')
+             UNION ALL
+             SELECT 'relation.created', 'relation', id, type, 2 FROM relations) AS created
+       ORDER BY kind, name, id`,
+      [userId],
+    );
     await client.query('COMMIT');
   } finally {
     await client.end();
   }
 }
 
-async function audit(client: pg.Client, userId: string, action: string, entityType: string, entityId: string, after: unknown): Promise<void> {
+/**
+ * Gives the first information object a level (so inherited levels exist)
+ * and adds a requirement set whose requirement sits under a group, with a
+ * compliance statement: rows in the tables of migration 007, including the
+ * self-reference of `requirements`, which a restore must load in any order.
+ */
+async function seedClassificationAndRequirements(client: pg.Client, userId: string): Promise<void> {
+  const information = await client.query<{ id: string }>("SELECT id FROM objects WHERE type = 'information_object' ORDER BY name LIMIT 1");
+  if (information.rows[0]) {
+    await client.query(
+      `INSERT INTO classification_assignments (object_id, dimension, level, justification, updated_by)
+       VALUES ($1, 'confidentiality', 3, 'Customer data', $2)
+       ON CONFLICT (object_id, dimension) DO NOTHING`,
+      [information.rows[0].id, userId],
+    );
+    await recomputeAll(client as unknown as Transaction);
+  }
+  const set = await client.query<{ id: string }>(
+    "INSERT INTO objects (type, name) VALUES ('requirement_set', 'Internal requirements') RETURNING id",
+  );
+  const setId = set.rows[0]!.id;
+  await client.query('INSERT INTO requirement_sets (object_id) VALUES ($1)', [setId]);
+  const [group, requirement] = (
+    await client.query<{ id: string }>(
+      "INSERT INTO objects (type, name) VALUES ('requirement', 'Access'), ('requirement', 'Review access yearly') RETURNING id",
+    )
+  ).rows.map((row) => row.id);
+  // The child row comes first, so a restore that loads rows in file order meets the reference before its target.
   await client.query(
-    `INSERT INTO audit_entries (actor_id, actor_email, action, entity_type, entity_id, after, summary, request_id, client_address)
-     VALUES ($1, 'admin@example.test', $2, $3, $4, $5, $2, 'req-1', '127.0.0.1')`,
-    [userId, action, entityType, entityId, JSON.stringify(after)],
+    `INSERT INTO requirements (object_id, set_id, parent_id, identifier, kind, sort_order)
+     VALUES ($3, $2, $1, 'r-1', 'requirement', 2), ($1, $2, NULL, 'g-1', 'group', 1)`,
+    [group, setId, requirement],
+  );
+  const subject = information.rows[0]?.id ?? setId;
+  await client.query(
+    `INSERT INTO compliance_statements (object_id, requirement_id, status, reason, updated_by)
+     VALUES ($1, $2, 'not_applicable', 'Handled by the supplier', $3)`,
+    [subject, requirement, userId],
   );
 }
 
