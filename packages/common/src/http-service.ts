@@ -32,6 +32,14 @@ export const HTTP_SERVICE_ERRORS = {
   }),
 };
 
+/** Fastify's codes for a request path that the router cannot decode or whose parameter exceeds maxParamLength. */
+const ADDRESS_ERROR_CODES = new Set(['FST_ERR_BAD_URL', 'FST_ERR_MAX_PARAM_LENGTH']);
+
+function addressError(error: Error & { code?: string }): unknown {
+  if (!ADDRESS_ERROR_CODES.has(error.code ?? '')) return error;
+  return new AppError(COMMON_ERRORS.invalidRequest, { values: { reason: 'the address is not valid' }, cause: error, detail: error.code });
+}
+
 /** Seconds a client should wait (the Retry-After value) after SERVICE_STOPPING. */
 const STOPPING_RETRY_AFTER_SECONDS = 2;
 
@@ -49,6 +57,9 @@ export function createHttpService(options: HttpServiceOptions): FastifyInstance 
     trustProxy: options.trustProxy ? '127.0.0.1' : false,
     // Fastify's own 503 while closing has no error code; the onRequest hook below sends a coded one.
     return503OnClosing: false,
+    // Without this, Fastify responds to a malformed percent-encoding or an over-long path parameter itself,
+    // with its internal error code and the path in the message instead of the platform's error body.
+    frameworkErrors: (error, request, reply) => handleError(addressError(error), request, reply),
     ...options.fastify,
   });
 

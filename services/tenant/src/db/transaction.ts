@@ -29,6 +29,17 @@ export async function withTransaction<T>(
     throw translateDatabaseError(error);
   }
 
+  // pg emits 'error' on a checked-out client whose connection drops, for
+  // example when PostgreSQL restarts, and an 'error' event without a
+  // listener ends the process. The statement in progress fails too, so the
+  // listener only keeps the error: a later statement on the dead client
+  // fails with a message that does not say the connection was lost.
+  let connectionError: Error | undefined;
+  const keepConnectionError = (error: Error) => {
+    connectionError = error;
+  };
+  client.on('error', keepConnectionError);
+
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
@@ -38,10 +49,11 @@ export async function withTransaction<T>(
     return result;
   } catch (error) {
     broken = await rollBack(client, error);
-    throw translateDatabaseError(error);
+    throw translateDatabaseError(connectionError ?? error);
   } finally {
+    client.off('error', keepConnectionError);
     // Passing an error makes the pool discard a client whose connection failed.
-    client.release(broken);
+    client.release(broken ?? connectionError);
   }
 }
 
