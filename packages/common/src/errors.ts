@@ -1,4 +1,5 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
+import localizeSwedishModule from 'ajv-i18n/localize/sv/index.js';
 import { formatText, pickLocale, type LocalizedText, type Locale } from './locale.js';
 
 /**
@@ -47,12 +48,12 @@ export interface FieldProblem {
  */
 export class AppError extends Error {
   readonly definition: ErrorDefinition;
-  readonly values: Record<string, string | number>;
+  readonly values: Record<string, string | number | LocalizedText>;
   readonly fields: FieldProblem[];
 
   constructor(
     definition: ErrorDefinition,
-    options: { detail?: string; values?: Record<string, string | number>; fields?: FieldProblem[]; cause?: unknown } = {},
+    options: { detail?: string; values?: Record<string, string | number | LocalizedText>; fields?: FieldProblem[]; cause?: unknown } = {},
   ) {
     super(options.detail ?? definition.code, { cause: options.cause });
     this.name = 'AppError';
@@ -71,7 +72,10 @@ export class AppError extends Error {
 
   /** The user's message in the given language, with placeholders filled in. */
   userMessage(locale: Locale): string {
-    return formatText(this.definition.message[locale], this.values);
+    const values = Object.fromEntries(
+      Object.entries(this.values).map(([name, value]) => [name, typeof value === 'object' ? value[locale] : value]),
+    );
+    return formatText(this.definition.message[locale], values);
   }
 }
 
@@ -161,10 +165,30 @@ export function toAppError(error: unknown): AppError {
   if (fastifyError?.validation || (status !== undefined && status >= 400 && status < 500)) {
     // Fastify's validation and parser messages name only the field or the
     // syntax problem, never a path or a value from the server.
-    const reason = fastifyError?.validation ? (fastifyError.message ?? 'invalid input') : 'the body could not be read';
+    const reason = fastifyError?.validation
+      ? describeValidationErrors(fastifyError as FastifyError & { validation: FastifySchemaValidationError[] })
+      : { en: 'the body could not be read', sv: 'innehållet kunde inte läsas' };
     return new AppError(COMMON_ERRORS.invalidRequest, { values: { reason }, cause: error });
   }
   return new AppError(COMMON_ERRORS.internal, { cause: error, detail: String((error as Error)?.message ?? error) });
+}
+
+// The package is CommonJS whose module.exports is the function, but its
+// type declarations say `export default`, which TypeScript's NodeNext
+// resolution reads as a property of the module.
+const localizeSwedish = localizeSwedishModule as unknown as (errors: FastifySchemaValidationError[]) => void;
+
+/**
+ * Describes Fastify's schema validation errors in both languages: Fastify's
+ * own English message, and the same errors with Ajv's Swedish messages
+ * from ajv-i18n. Both name only the field and the rule it broke.
+ */
+function describeValidationErrors(error: FastifyError & { validation: FastifySchemaValidationError[] }): LocalizedText {
+  const swedish = error.validation.map((problem) => ({ ...problem }));
+  localizeSwedish(swedish);
+  const context = error.validationContext ?? 'body';
+  const sv = swedish.map((problem) => `${context}${problem.instancePath} ${problem.message ?? 'är ogiltigt'}`).join(', ');
+  return { en: error.message ?? 'invalid input', sv };
 }
 
 /** The locale of a request: the signed-in user's choice when known, else Accept-Language. */
