@@ -330,7 +330,7 @@ export const en = {
   },
 };
 
-type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
+export type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
 /** The key tree of the texts, with every leaf a string. */
 export type Messages = Shape<typeof en>;

@@ -1,10 +1,10 @@
 import 'i18next';
 
-import type { en } from './en';
+import type { enMessages } from './messages';
 
 // Makes `t('some.key')` a compile error when the key does not exist.
 declare module 'i18next' {
   interface CustomTypeOptions {
-    resources: { translation: typeof en };
+    resources: { translation: typeof enMessages };
   }
 }

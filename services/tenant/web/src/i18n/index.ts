@@ -2,8 +2,7 @@ import i18n from 'i18next';
 import LanguageDetector from 'i18next-browser-languagedetector';
 import { initReactI18next } from 'react-i18next';
 
-import { en } from './en';
-import { sv } from './sv';
+import { enMessages, svMessages } from './messages';
 
 export const SUPPORTED_LANGUAGES = ['sv', 'en'] as const;
 export type Language = (typeof SUPPORTED_LANGUAGES)[number];
@@ -19,7 +18,7 @@ void i18n
   .use(LanguageDetector)
   .use(initReactI18next)
   .init({
-    resources: { en: { translation: en }, sv: { translation: sv } },
+    resources: { en: { translation: enMessages }, sv: { translation: svMessages } },
     supportedLngs: [...SUPPORTED_LANGUAGES],
     // Lets a browser language such as sv-FI select the Swedish texts.
     nonExplicitSupportedLngs: true,
