@@ -13,7 +13,7 @@ export class AppErrorWithDetails extends AppError {
   constructor(
     definition: ErrorDefinition,
     details: Record<string, unknown>,
-    options: { detail?: string; values?: Record<string, string | number> } = {},
+    options: { detail?: string; values?: AppError['values'] } = {},
   ) {
     super(definition, options);
     this.details = details;

@@ -33,6 +33,11 @@ export const OSCAL_ERRORS = {
     sv: 'Katalogen har fler än {maxItems} grupper och kontroller, eller nästlar grupper, kontroller eller delar i mer än {maxDepth} nivåer. Inget importerades.',
   }),
   /** No set has the catalog's uuid, and more than one imported set has its title. */
+  /** The catalog's last-modified date is before that of the catalog the set was imported from. */
+  catalogOlder: defineError('OSCAL_CATALOG_OLDER', 409, {
+    en: 'The requirement set "{title}" comes from a catalog last modified on {stored}, and this file was last modified on {incoming}, so importing it would replace newer texts with older ones. To import it anyway, add allowOlder=true.',
+    sv: 'Kravsamlingen "{title}" kommer från en katalog som senast ändrades {stored}, och den här filen ändrades senast {incoming}, så en import skulle ersätta nyare texter med äldre. Lägg till allowOlder=true för att importera den ändå.',
+  }),
   setAmbiguous: defineError('OSCAL_SET_AMBIGUOUS', 409, {
     en: 'No requirement set has the uuid of this catalog, and several imported sets are named "{title}", so the import cannot tell which one to update. Rename all but one of them and retry.',
     sv: 'Ingen kravsamling har katalogens uuid, och flera importerade samlingar heter "{title}", så importen kan inte avgöra vilken som ska uppdateras. Byt namn på alla utom en av dem och försök igen.',

@@ -318,4 +318,30 @@ describe('POST /api/requirement-sets/imports/oscal', () => {
     expect(response.json().error.code).toBe('OSCAL_SET_AMBIGUOUS');
     expect(await snapshot()).toEqual(before);
   });
+  it('rejects a catalog older than the one the set came from with OSCAL_CATALOG_OLDER unless allowOlder is set', async () => {
+    const catalog = (lastModified: string, title: string) =>
+      JSON.stringify({
+        catalog: {
+          uuid: 'b0000000-0000-4000-8000-000000000001',
+          metadata: { title: 'Versioned', 'last-modified': lastModified },
+          controls: [{ id: 'v-1', title }],
+        },
+      });
+    await importJson(catalog('2026-01-01T00:00:00Z', 'Newer title'));
+    const before = await snapshot();
+
+    const refused = await upload(catalog('2024-01-01T00:00:00Z', 'Older title'), 'application/json');
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.code).toBe('OSCAL_CATALOG_OLDER');
+    expect(await snapshot()).toEqual(before);
+
+    const allowed = await tenant.app.inject({
+      method: 'POST',
+      url: '/api/requirement-sets/imports/oscal?allowOlder=true',
+      headers: { ...bearer(admin.token), 'content-type': 'application/json' },
+      payload: catalog('2024-01-01T00:00:00Z', 'Older title'),
+    });
+    expect(allowed.statusCode).toBe(200);
+    expect(ndjsonLines(allowed.body).at(-1)).toMatchObject({ phase: 'finished', changed: 1 });
+  });
 });

@@ -68,9 +68,10 @@ export async function importOscalCatalog(
   source: AuditSource,
   catalog: OscalCatalog,
   onProgress: (progress: OscalImportProgress) => void,
+  options: { allowOlder: boolean } = { allowOlder: false },
 ): Promise<OscalImportCounts> {
   await transaction.query('SELECT pg_advisory_xact_lock(hashtext($1))', [IMPORT_LOCK_KEY]);
-  const existing = await findImportTarget(transaction, catalog, { lock: true });
+  const existing = await findImportTarget(transaction, catalog, { lock: true, allowOlder: options.allowOlder });
   const setId = existing?.id ?? randomUUID();
   if (existing) await updateSet(transaction, setId, catalog);
   else await createSet(transaction, source, setId, catalog);
@@ -124,13 +125,16 @@ function sourceOf(catalog: OscalCatalog) {
 /**
  * Finds the set a catalog updates: the one with its uuid, else the only
  * imported set with its title, else null for a new set. Throws 409
- * OSCAL_SET_AMBIGUOUS when several imported sets have the title. With
- * `lock`, the set's row stays locked until the transaction ends.
+ * OSCAL_SET_AMBIGUOUS when several imported sets have the title, and 409
+ * OSCAL_CATALOG_OLDER when the catalog was last modified before the one the
+ * set came from, unless `allowOlder`: an older file would silently undo
+ * the newer texts. With `lock`, the set's row stays locked until the
+ * transaction ends.
  */
 export async function findImportTarget(
   transaction: Transaction,
   catalog: OscalCatalog,
-  options: { lock: boolean },
+  options: { lock: boolean; allowOlder: boolean },
 ): Promise<{ id: string; source: Record<string, unknown> } | null> {
   const columns = `rs.object_id AS id, o.name AS title, rs.source_uuid AS uuid, rs.source_version AS version, rs.source_last_modified AS last_modified`;
   const byUuid = await transaction.query(
@@ -149,6 +153,11 @@ export async function findImportTarget(
   }
   if (!row) return null;
   const lastModified = row.last_modified as Date | null;
+  if (!options.allowOlder && lastModified && catalog.lastModified && catalog.lastModified < lastModified) {
+    throw new AppError(OSCAL_ERRORS.catalogOlder, {
+      values: { title: catalog.title, stored: lastModified.toISOString().slice(0, 10), incoming: catalog.lastModified.toISOString().slice(0, 10) },
+    });
+  }
   return {
     id: row.id as string,
     source: { title: row.title, uuid: row.uuid, version: row.version, lastModified: lastModified?.toISOString() ?? null },

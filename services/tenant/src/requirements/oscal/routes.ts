@@ -29,11 +29,19 @@ export async function registerOscalImportRoutes(app: FastifyInstance, context: T
       { parseAs: 'string', bodyLimit: OSCAL_BODY_LIMIT },
       (_request, body, done) => done(null, body),
     );
-    scope.post<{ Body: string }>(
+    scope.post<{ Body: string; Querystring: { allowOlder: boolean } }>(
       '/api/requirement-sets/imports/oscal',
       // Checked on request, before a body of up to 20 MiB is read.
       {
-        schema: { summary: 'Import an OSCAL catalog in JSON or XML as a requirement set, or update the set it matches', tags: ['requirements'] },
+        schema: {
+          summary: 'Import an OSCAL catalog in JSON or XML as a requirement set, or update the set it matches',
+          tags: ['requirements'],
+          querystring: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { allowOlder: { type: 'boolean', default: false } },
+          },
+        },
         bodyLimit: OSCAL_BODY_LIMIT,
         onRequest: requireAccess(context, 'admin'),
       },
@@ -43,8 +51,9 @@ export async function registerOscalImportRoutes(app: FastifyInstance, context: T
         if (typeof request.body !== 'string' || format === null) throw new AppError(COMMON_ERRORS.unsupportedMediaType);
         const catalog = parseOscalCatalog(request.body, format);
         // Checked here too, so an ambiguous title is a 409 before the stream; the import checks again under its lock.
-        await withRequestTransaction(context, request, (transaction) => findImportTarget(transaction, catalog, { lock: false }));
-        return streamImport(context, request, reply, catalog);
+        const { allowOlder } = request.query;
+        await withRequestTransaction(context, request, (transaction) => findImportTarget(transaction, catalog, { lock: false, allowOlder }));
+        return streamImport(context, request, reply, catalog, allowOlder);
       },
     );
   });
@@ -57,12 +66,18 @@ function formatOf(contentType: string | undefined): 'json' | 'xml' | null {
   return null;
 }
 
-function streamImport(context: TenantContext, request: FastifyRequest, reply: FastifyReply, catalog: OscalCatalog): FastifyReply {
+function streamImport(
+  context: TenantContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  catalog: OscalCatalog,
+  allowOlder: boolean,
+): FastifyReply {
   const stream = new PassThrough();
   const writeLine = (line: object) => stream.write(`${JSON.stringify(line)}\n`);
   writeLine({ phase: 'parsing', done: catalog.items.length, total: catalog.items.length });
   void withRequestTransaction(context, request, (transaction) =>
-    importOscalCatalog(transaction, auditSourceOf(request), catalog, writeLine),
+    importOscalCatalog(transaction, auditSourceOf(request), catalog, writeLine, { allowOlder }),
   )
     .then((counts) => {
       request.log.info(counts, 'oscal import finished');
