@@ -103,8 +103,15 @@ export async function removeLevel(
 
 async function checkObjectExists(transaction: Transaction, objectId: string): Promise<void> {
   // FOR KEY SHARE keeps the object from being deleted until the level is stored.
-  const result = await transaction.query('SELECT 1 FROM objects WHERE id = $1 FOR KEY SHARE', [objectId]);
+  const result = await transaction.query<{ role: string }>(
+    'SELECT t.role FROM objects o JOIN object_types t ON t.key = o.type WHERE o.id = $1 FOR KEY SHARE OF o',
+    [objectId],
+  );
   if (result.rowCount === 0) throw new AppError(MODEL_ERRORS.objectNotFound, { detail: `object ${objectId}` });
+  const role = result.rows[0]!.role;
+  if (role === 'requirement_set' || role === 'requirement') {
+    throw new AppError(CLASSIFICATION_ERRORS.objectNotClassifiable, { detail: `object ${objectId} has role ${role}` });
+  }
 }
 
 async function checkLevelOnScale(transaction: Transaction, dimension: string, level: number): Promise<void> {

@@ -54,4 +54,9 @@ export const CLASSIFICATION_ERRORS = {
     en: 'The dimension {dimension} cannot be removed because {objects} objects have a level set by hand in it and {rules} applicability rules use it. Remove those levels and rules first.',
     sv: 'Dimensionen {dimension} kan inte tas bort eftersom {objects} objekt har en nivå satt för hand i den och {rules} tillämplighetsregler använder den. Ta bort de nivåerna och reglerna först.',
   }),
+  /** Requirement sets and requirements are not part of the model that protection needs travel through. */
+  objectNotClassifiable: defineError('CLASSIFICATION_OBJECT_NOT_CLASSIFIABLE', 422, {
+    en: 'Requirement sets and requirements have no classification level.',
+    sv: 'Kravsamlingar och krav har ingen klassningsnivå.',
+  }),
 };

@@ -40,8 +40,8 @@ export const MODEL_ERRORS = {
    * type to or from those types.
    */
   objectTypeReserved: defineError('OBJECT_TYPE_RESERVED', 422, {
-    en: 'Objects of type {type} are requirement sets or requirements. Create, delete and change the type of those through the requirement sets.',
-    sv: 'Objekt av typen {type} är kravsamlingar eller krav. Skapa, ta bort och byt typ på sådana via kravsamlingarna.',
+    en: 'Objects of type {type} are requirement sets or requirements. Create, change and delete those through the requirement sets.',
+    sv: 'Objekt av typen {type} är kravsamlingar eller krav. Skapa, ändra och ta bort sådana via kravsamlingarna.',
   }),
   /** The response carries `relations`: each relation that the new type would break, with both ends. */
   objectTypeChangeBreaksRelations: defineError('OBJECT_TYPE_CHANGE_BREAKS_RELATIONS', 422, {

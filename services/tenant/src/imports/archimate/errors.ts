@@ -61,4 +61,9 @@ export const ARCHIMATE_ERRORS = {
     en: 'Element {identifier} becomes an object of type {type}, which requires the attribute {attribute}, but the element has no value for it. Nothing was imported.',
     sv: 'Elementet {identifier} blir ett objekt av typen {type}, som kräver attributet {attribute}, men elementet saknar värde för det. Inget importerades.',
   }),
+  /** An element's identifier is the external id of a requirement set or requirement, which only the requirement routes change. */
+  matchesRequirement: defineError('ARCHIMATE_MATCHES_REQUIREMENT', 422, {
+    en: 'Element {identifier} has the identifier of the requirement or requirement set "{name}", which an ArchiMate import cannot change. Give the element another identifier. Nothing was imported.',
+    sv: 'Elementet {identifier} har samma identifierare som kravet eller kravsamlingen "{name}", som en ArchiMate-import inte kan ändra. Ge elementet en annan identifierare. Inget importerades.',
+  }),
 };

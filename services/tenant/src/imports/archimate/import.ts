@@ -96,11 +96,17 @@ export async function importArchimateModel(
 
 /** Reads and locks the objects whose external id is one of the element identifiers. */
 async function readMatchedObjects(transaction: Transaction, identifiers: string[]): Promise<Map<string, StoredObject>> {
-  const result = await transaction.query<StoredObject>(
-    'SELECT id, type, name, description, attributes, external_id FROM objects WHERE external_id = ANY($1::text[]) ORDER BY id FOR UPDATE',
+  const result = await transaction.query<StoredObject & { role: string }>(
+    `SELECT o.id, o.type, o.name, o.description, o.attributes, o.external_id, t.role
+     FROM objects o JOIN object_types t ON t.key = o.type
+     WHERE o.external_id = ANY($1::text[]) ORDER BY o.id FOR UPDATE OF o`,
     [identifiers],
   );
-  return new Map(result.rows.map((row) => [row.external_id, row]));
+  const requirement = result.rows.find((row) => row.role === 'requirement_set' || row.role === 'requirement');
+  if (requirement) {
+    throw new AppError(ARCHIMATE_ERRORS.matchesRequirement, { values: { identifier: requirement.external_id, name: requirement.name } });
+  }
+  return new Map(result.rows.map(({ role: _role, ...row }) => [row.external_id, row]));
 }
 
 /** Inserts the new objects and updates the matched ones that differ, filling `objectIds` for the relations. */

@@ -91,10 +91,9 @@ export async function updateObject(transaction: Transaction, source: AuditSource
 
   const type = changes.type ?? before.type;
   const typeChanged = type !== before.type;
-  if (typeChanged) {
-    rejectRequirementTypes(await readObjectType(transaction, before.type));
-    rejectRequirementTypes(await readObjectType(transaction, type));
-  }
+  // Requirement sets and requirements change only through the requirement routes, which need admin access.
+  rejectRequirementTypes(await readObjectType(transaction, before.type));
+  if (typeChanged) rejectRequirementTypes(await readObjectType(transaction, type));
   const attributes = await checkObjectInput(transaction, { type, attributes: changes.attributes ?? before.attributes });
   if (typeChanged) await checkRelationsAllowTypeChange(transaction, before, type);
 
