@@ -186,9 +186,12 @@ export const MODEL_DOCUMENT_SCHEMA = strictObject(
   ['metaModel', 'requirements', 'objects'],
 );
 
-// Strict mode rejects schema mistakes at start-up; allErrors lists every problem of a document,
-// and the import reports at most 100 of them.
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+// Strict mode rejects schema mistakes at start-up. Validation stops at the
+// first problem: with allErrors, Ajv goes on checking every item of an
+// array that is already too long, so a few megabytes of `{}` items or
+// distinct `parts` (uniqueItems compares every pair) took seconds to
+// minutes and gigabytes of memory before the 422.
+const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
 
 /** Checks a value against MODEL_DOCUMENT_SCHEMA; `errors` lists the violations. */
 export const validateModelDocumentSchema = ajv.compile(MODEL_DOCUMENT_SCHEMA);

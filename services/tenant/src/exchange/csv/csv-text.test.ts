@@ -66,7 +66,7 @@ describe('decodeCsvBytes', () => {
 });
 
 describe('guardFormula and unguardFormula', () => {
-  it.each(['=SUM(A1)', '+1', '-1+1', '@cmd', '\tx', '\rx', "'=x", "''+x", "'plain", 'plain', "''", ''])('round-trips %j', (value) => {
+  it.each(['=SUM(A1)', '+1', '-1+1', '@cmd', '\tx', '\rx', "'=x", "''+x", "'plain", 'plain', "''", '', ' =1+1', '\u200B=1', "' =x"])('round-trips %j', (value) => {
     expect(unguardFormula(guardFormula(value))).toBe(value);
   });
 
@@ -74,6 +74,11 @@ describe('guardFormula and unguardFormula', () => {
     expect(guardFormula('=1+1')).toBe("'=1+1");
     expect(guardFormula("'=1+1")).toBe("''=1+1");
     expect(guardFormula("'quoted")).toBe("'quoted");
+    expect(guardFormula(' =1+1')).toBe("' =1+1");
+    expect(guardFormula('\n=1+1')).toBe("'\n=1+1");
+    expect(guardFormula('\uFEFF=1+1')).toBe("'\uFEFF=1+1");
+    expect(guardFormula('\u200B=1+1')).toBe("'\u200B=1+1");
+    expect(guardFormula(' plain')).toBe(' plain');
   });
 });
 

@@ -175,8 +175,16 @@ function formatCsvCell(cell: ExportCell, separator: ';' | ','): string {
   return guardFormula(cell);
 }
 
-// Excel rejects sheet names over 31 characters or with any of : \ / ? * [ ].
+// Excel rejects sheet names over 31 characters, with any of : \ / ? * [ ],
+// starting or ending with an apostrophe, or named History (ExcelJS 4.4
+// throws for each).
 const SHEET_NAME_FORBIDDEN = /[:\\/?*[\]]/g;
+
+/** Returns a sheet name Excel accepts, from the file name, or `Objects`. */
+export function sheetNameOf(fileName: string): string {
+  const name = fileName.replace(SHEET_NAME_FORBIDDEN, ' ').slice(0, 31).replace(/^[\s']+|[\s']+$/g, '');
+  return name === '' || name.toLowerCase() === 'history' ? 'Objects' : name;
+}
 
 /**
  * Writes a table as an XLSX workbook with one sheet. Every text is a
@@ -185,7 +193,7 @@ const SHEET_NAME_FORBIDDEN = /[:\\/?*[\]]/g;
  */
 export async function writeObjectsXlsx(table: ObjectsTable): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet(table.fileName.replace(SHEET_NAME_FORBIDDEN, ' ').slice(0, 31) || 'Objects');
+  const sheet = workbook.addWorksheet(sheetNameOf(table.fileName));
   // ExcelJS 4.4 stores a JavaScript string as a string cell whatever it starts with. Only an
   // object with a `formula` property becomes a formula, and no such object is passed here.
   sheet.addRow(table.headers).font = { bold: true };

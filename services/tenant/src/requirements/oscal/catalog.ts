@@ -76,26 +76,55 @@ export function proseFromMarkdown(text: string): Prose {
  * one space, and blank lines are dropped.
  */
 export function renderProse(prose: Prose, parameters: Map<string, CatalogParameter>): string {
-  return normaliseLines(joinProse(prose, parameters, new Set()));
+  const budget = { remaining: MAX_RENDERED_CHARACTERS };
+  const text = joinProse(prose, parameters, new Set(), budget);
+  return normaliseLines(budget.remaining < 0 ? `${text}…` : text);
 }
 
-function joinProse(prose: Prose, parameters: Map<string, CatalogParameter>, resolving: Set<string>): string {
-  return prose.map((run) => (typeof run === 'string' ? run : renderParameter(run.parameterId, parameters, resolving))).join('');
+/**
+ * Most characters one rendering produces, the statement limit of a
+ * requirement. Parameters may insert other parameters, so a short catalog
+ * can describe text that doubles with every level (each parameter's choice
+ * inserting the next one twice); rendering stops at this budget, so the
+ * work stays proportional to it, and the text ends with "…".
+ */
+const MAX_RENDERED_CHARACTERS = 100_000;
+
+interface RenderBudget {
+  remaining: number;
 }
 
-function renderParameter(id: string, parameters: Map<string, CatalogParameter>, resolving: Set<string>): string {
+function joinProse(prose: Prose, parameters: Map<string, CatalogParameter>, resolving: Set<string>, budget: RenderBudget): string {
+  let text = '';
+  for (const run of prose) {
+    if (budget.remaining < 0) break;
+    const piece = typeof run === 'string' ? run : renderParameter(run.parameterId, parameters, resolving, budget);
+    // A parameter's text was counted while it was built; a plain run is counted here.
+    if (typeof run === 'string') budget.remaining -= piece.length;
+    text += piece;
+  }
+  return text;
+}
+
+function renderParameter(id: string, parameters: Map<string, CatalogParameter>, resolving: Set<string>, budget: RenderBudget): string {
   const parameter = parameters.get(id);
+  let text: string;
   // A parameter whose choices insert the parameter itself would recurse forever.
-  if (!parameter || resolving.has(id)) return `[Assignment: ${parameter?.label || id}]`;
-  if (parameter.values.length > 0) return parameter.values.join(', ');
-  if (parameter.select) {
+  if (!parameter || resolving.has(id)) text = `[Assignment: ${parameter?.label || id}]`;
+  else if (parameter.values.length > 0) text = parameter.values.join(', ');
+  else if (parameter.select) {
     resolving.add(id);
-    const choices = parameter.select.choices.map((choice) => normaliseLines(joinProse(choice, parameters, resolving)).replace(/\n/g, ' '));
+    const choices: string[] = [];
+    for (const choice of parameter.select.choices) {
+      if (budget.remaining < 0) break;
+      choices.push(normaliseLines(joinProse(choice, parameters, resolving, budget)).replace(/\n/g, ' '));
+    }
     resolving.delete(id);
     const howMany = parameter.select.howMany === 'one-or-more' ? ' (one or more)' : '';
     return `[Selection${howMany}: ${choices.join('; ')}]`;
-  }
-  return `[Assignment: ${parameter.label || id}]`;
+  } else text = `[Assignment: ${parameter.label || id}]`;
+  budget.remaining -= text.length;
+  return text;
 }
 
 function normaliseLines(text: string): string {

@@ -182,4 +182,24 @@ describe('parseOscalCatalog with JSON', () => {
     const controls = Array.from({ length: 20_001 }, (_, index) => ({ id: `c-${index}`, title: 'x' }));
     expect(errorCode(() => parseOscalCatalog(jsonCatalog({ controls }), 'json'))).toBe('OSCAL_CATALOG_TOO_LARGE');
   });
+  it('stops expanding parameters that double at every level and rejects the catalog with OSCAL_ITEM_INVALID', () => {
+    const depth = 24;
+    const params = Array.from({ length: depth + 1 }, (_unused, level) =>
+      level < depth
+        ? { id: `p${level}`, select: { choice: [`{{ insert: param, p${level + 1} }}{{ insert: param, p${level + 1} }}`] } }
+        : { id: `p${level}`, label: 'leaf' },
+    );
+    const catalog = jsonCatalog({
+      controls: [
+        {
+          id: 'c-1',
+          title: 'Doubling',
+          params,
+          parts: [{ id: 'c-1_smt', name: 'statement', prose: 'Text {{ insert: param, p0 }}' }],
+        },
+      ],
+    });
+    // Fully expanded, the statement would hold 2^24 leaves, about 300 million characters.
+    expect(errorCode(() => parseOscalCatalog(catalog, 'json'))).toBe('OSCAL_ITEM_INVALID');
+  });
 });
