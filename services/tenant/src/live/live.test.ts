@@ -1,6 +1,6 @@
 import { SignJWT, importPKCS8 } from 'jose';
 import { WebSocket } from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectLiveClient as connect, listenForLiveClients, waitFor } from '../test-support/live-client.js';
 import { bearer, createTestTenant, createUserWithToken, type TestTenant } from '../test-support/tenant-fixture.js';
 
@@ -93,6 +93,33 @@ describe('GET /api/live', () => {
 
     expect(client.socket.readyState).toBe(WebSocket.OPEN);
     client.socket.close();
+  });
+
+  it('closes with 4401 at the next session check once the user is deactivated', async () => {
+    const administrator = await createUserWithToken(tenant, 'admin');
+    const user = await createUserWithToken(tenant, 'read');
+    // Only setInterval is faked, so sockets and the database keep real time.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const client = connect(url, tenant.secret.origin);
+      await client.opened;
+      client.socket.send(JSON.stringify({ type: 'auth', token: user.token }));
+      await waitFor(() => client.messages.some((message) => message.type === 'authenticated'));
+      const deactivated = await tenant.app.inject({
+        method: 'PATCH',
+        url: `/api/users/${user.id}`,
+        headers: bearer(administrator.token),
+        payload: { status: 'deactivated' },
+      });
+      expect(deactivated.statusCode).toBe(200);
+      expect(client.socket.readyState).toBe(WebSocket.OPEN);
+
+      vi.advanceTimersByTime(30_000);
+
+      expect(await client.closed).toBe(4401);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('sends nothing before authentication', async () => {

@@ -6,11 +6,21 @@ import type { TenantContext } from '../context.js';
 /** Time a new connection has to send its auth message. */
 export const LIVE_AUTH_TIMEOUT_MS = 10_000;
 
+/**
+ * How often an authenticated connection's session is checked again. Signing
+ * out everywhere, an administrator's revocation or a deactivation ends the
+ * connection within this time instead of at the token's expiry.
+ */
+export const LIVE_SESSION_CHECK_MS = 30_000;
+
 /** WebSocket close codes used by `/api/live`. */
 export const LIVE_CLOSE_CODES = {
   /** Foreign Origin, missing or invalid auth message, or no auth in time (RFC 6455 policy violation). */
   policyViolation: 1008,
-  /** The access token expired; the client signs in again or sends a fresh token before expiry. */
+  /**
+   * The access token expired, or its session ended (signed out, revoked, user
+   * deactivated); the client signs in again or sends a fresh token before expiry.
+   */
   tokenExpired: 4401,
 } as const;
 
@@ -54,15 +64,33 @@ export async function registerLiveRoutes(app: FastifyInstance, context: TenantCo
 
 function handleLiveConnection(socket: WebSocket, request: FastifyRequest, context: TenantContext): void {
   let expiryTimer: NodeJS.Timeout | undefined;
+  let sessionTimer: NodeJS.Timeout | undefined;
+  let token: string | undefined;
   const authTimer = setTimeout(() => socket.close(LIVE_CLOSE_CODES.policyViolation, 'auth timed out'), LIVE_AUTH_TIMEOUT_MS);
 
+  // Runs authenticateToken again with the connection's latest token. A
+  // database that cannot be reached keeps the connection: that is no sign
+  // that the session ended, and the next check tries again.
+  const checkSession = () => {
+    if (token === undefined) return;
+    void authenticateToken(context, token).catch((error: unknown) => {
+      const code = (error as { code?: string }).code;
+      if (code === 'SERVICE_UNAVAILABLE') return;
+      request.log.info({ code }, 'live connection closed because its session ended');
+      socket.close(LIVE_CLOSE_CODES.tokenExpired, 'session ended');
+    });
+  };
+
   socket.on('message', (data) => {
-    void authenticateMessage(String(data), context)
-      .then((expiresAt) => {
+    const text = String(data);
+    void authenticateMessage(text, context)
+      .then(({ expiresAt, token: accepted }) => {
         clearTimeout(authTimer);
         clearTimeout(expiryTimer);
+        token = accepted;
         const remaining = Math.max(0, expiresAt * 1000 - Date.now());
         expiryTimer = setTimeout(() => socket.close(LIVE_CLOSE_CODES.tokenExpired, 'token expired'), remaining);
+        sessionTimer ??= setInterval(checkSession, LIVE_SESSION_CHECK_MS);
         context.live.add(socket);
         socket.send(JSON.stringify({ type: 'authenticated', expiresAt: new Date(expiresAt * 1000).toISOString() }));
       })
@@ -75,14 +103,15 @@ function handleLiveConnection(socket: WebSocket, request: FastifyRequest, contex
   socket.on('close', () => {
     clearTimeout(authTimer);
     clearTimeout(expiryTimer);
+    clearInterval(sessionTimer);
     context.live.remove(socket);
   });
 }
 
-/** Verifies an auth message and returns the token's expiry in epoch seconds; throws for anything else. */
-async function authenticateMessage(text: string, context: TenantContext): Promise<number> {
+/** Verifies an auth message and returns its token and the token's expiry in epoch seconds; throws for anything else. */
+async function authenticateMessage(text: string, context: TenantContext): Promise<{ expiresAt: number; token: string }> {
   const message = JSON.parse(text) as { type?: unknown; token?: unknown };
   if (message?.type !== 'auth' || typeof message.token !== 'string') throw new Error('expected an auth message');
   const user = await authenticateToken(context, message.token);
-  return user.expiresAt;
+  return { expiresAt: user.expiresAt, token: message.token };
 }
