@@ -112,6 +112,11 @@ export const COMMON_ERRORS = {
     en: 'The service is temporarily unavailable. Please try again shortly.',
     sv: 'Tjänsten är tillfälligt otillgänglig. Försök igen om en stund.',
   }),
+  /** A database statement ran longer than the service allows and was cancelled; the transaction rolled back. */
+  requestTimedOut: defineError('REQUEST_TIMED_OUT', 503, {
+    en: 'The request took too long and was stopped, so nothing was changed. Try again, or with less data at once.',
+    sv: 'Förfrågan tog för lång tid och avbröts, så inget ändrades. Försök igen, eller med mindre data åt gången.',
+  }),
   /** The database aborted the transaction because of a deadlock or a serialisation failure with another writer; nothing was changed. */
   concurrentChange: defineError('CHANGE_CONCURRENT', 409, {
     en: 'Someone else changed the same data at the same moment, so nothing was saved. Try again.',

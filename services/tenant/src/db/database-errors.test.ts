@@ -67,6 +67,16 @@ describe('translateDatabaseError', () => {
     }
   });
 
+  it('turns a statement stopped by statement_timeout into 503 REQUEST_TIMED_OUT', async () => {
+    const error = await withTransaction(database, { readOnly: false }, async (transaction) => {
+      await transaction.query("SET LOCAL statement_timeout = '50ms'");
+      await transaction.query('SELECT pg_sleep(1)');
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('REQUEST_TIMED_OUT');
+    expect((error as AppError).status).toBe(503);
+  });
+
   it('leaves an error outside class 22 unchanged', () => {
     const syntax = Object.assign(new Error('syntax error'), { code: '42601' });
     expect(translateDatabaseError(syntax)).toBe(syntax);

@@ -16,6 +16,9 @@ export const INSUFFICIENT_PRIVILEGE = '42501';
  */
 export const RELATION_NOT_ALLOWED_STATE = 'ES001';
 
+// query_canceled: the pool's statement_timeout stopped a statement.
+const QUERY_CANCELED = '57014';
+
 // serialization_failure and deadlock_detected: PostgreSQL rolled the transaction back, and the same request may succeed when sent again.
 const CONCURRENCY_STATES = new Set(['40001', '40P01']);
 
@@ -27,7 +30,8 @@ const DATA_EXCEPTION_CLASS = '22';
  * unreachable server becomes 503 SERVICE_UNAVAILABLE, a write rejected by
  * the read-only role becomes 403 ACCESS_DENIED, a relation that the relation
  * end triggers reject becomes 422 RELATION_NOT_ALLOWED, a deadlock or
- * serialisation failure becomes 409 CHANGE_CONCURRENT and a data exception
+ * serialisation failure becomes 409 CHANGE_CONCURRENT, a statement stopped
+ * by the statement timeout becomes 503 REQUEST_TIMED_OUT and a data exception
  * becomes 400 REQUEST_INVALID. Anything else is returned unchanged and ends as a
  * plain 500 in the error handler.
  *
@@ -47,6 +51,9 @@ export function translateDatabaseError(error: unknown): unknown {
       return new AppError(COMMON_ERRORS.forbidden, { cause: error, detail: 'database rejected the statement for this role' });
     }
     if (code === RELATION_NOT_ALLOWED_STATE) return relationNotAllowed(error);
+    if (code === QUERY_CANCELED) {
+      return new AppError(COMMON_ERRORS.requestTimedOut, { cause: error, detail: 'statement cancelled: statement_timeout' });
+    }
     if (CONCURRENCY_STATES.has(code)) {
       return new AppError(COMMON_ERRORS.concurrentChange, { cause: error, detail: `transaction aborted: ${code}` });
     }

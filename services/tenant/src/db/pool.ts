@@ -1,6 +1,9 @@
 import pg from 'pg';
 import type { DatabaseLogin, Logger } from '@esm/common';
 
+/** Longest a statement of a request may run before PostgreSQL cancels it (SQLSTATE 57014). */
+export const STATEMENT_TIMEOUT_MS = 120_000;
+
 /**
  * Creates the request pool. It connects with the app login only, so a request
  * can never run DDL or change the audit log, whatever the code does.
@@ -16,6 +19,10 @@ export function createAppPool(login: DatabaseLogin, logger: Logger): pg.Pool {
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     application_name: 'esm-tenant',
+    // Bounds how long one statement can hold a connection of the pool, so a
+    // few expensive requests cannot keep the others waiting indefinitely.
+    // Generous, because an import of 100,000 rows runs statements of seconds.
+    statement_timeout: STATEMENT_TIMEOUT_MS,
   });
   // An idle client that loses its connection emits here; without a listener
   // the process would crash. The next query reconnects.

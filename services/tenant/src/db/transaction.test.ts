@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@esm/common';
 import { createTestTenant, type TestTenant } from '../test-support/tenant-fixture.js';
-import { createAppPool } from './pool.js';
+import { createAppPool, STATEMENT_TIMEOUT_MS } from './pool.js';
 import { withTransaction, type DatabaseAccess } from './transaction.js';
 
 describe('a transaction whose connection drops', () => {
@@ -25,6 +25,13 @@ describe('a transaction whose connection drops', () => {
   async function terminateBackend(pid: number): Promise<void> {
     await tenant.admin.query('SELECT pg_terminate_backend($1)', [pid]);
   }
+
+  it('runs statements under the pool statement timeout', async () => {
+    const result = await pool.query<{ timeout: number }>(
+      "SELECT setting::int AS timeout FROM pg_settings WHERE name = 'statement_timeout'",
+    );
+    expect(result.rows[0]!.timeout).toBe(STATEMENT_TIMEOUT_MS);
+  });
 
   it('fails with SERVICE_UNAVAILABLE when the connection drops between statements', async () => {
     const attempt = withTransaction(database, { readOnly: false }, async (transaction) => {
