@@ -17,7 +17,7 @@ describe('XLSX sheet names', () => {
   it.each([['History'], ["'Quoted'"], [`${'x'.repeat(30)}'tail`]])('writes a workbook for the file name %j', async (fileName) => {
     const buffer = await writeObjectsXlsx({ fileName, headers: ['Name'], rows: [['Ledger']] });
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(buffer);
+    await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
     expect(workbook.worksheets[0]!.getCell('A2').value).toBe('Ledger');
   });
 });
