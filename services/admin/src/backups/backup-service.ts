@@ -82,6 +82,7 @@ export class BackupService {
     job.backupId = backupId;
     await insertBackup(this.context.registry, { id: backupId, tenant: tenant.name, file: `${tenant.name}/${fileName}`, actor });
     const logger = this.context.logger.child({ tenant: tenant.name, backupId });
+    let result: Record<string, unknown>;
     try {
       const { manifest, sizeBytes } = await dumpTenantDatabase({
         server: tenantServer(this.context, tenant),
@@ -93,7 +94,7 @@ export class BackupService {
       const rows = manifest.tables.reduce((total, table) => total + table.rows, 0);
       await finishBackup(this.context.registry, backupId, { outcome: 'succeeded', sizeBytes, rows, migrationVersion: manifest.migrationVersion });
       logger.info({ sizeBytes, rows, file: fileName }, 'tenant backed up');
-      this.jobs.finish(job, { result: { backupId, file: fileName, sizeBytes, rows, migrationVersion: manifest.migrationVersion } });
+      result = { backupId, file: fileName, sizeBytes, rows, migrationVersion: manifest.migrationVersion };
     } catch (error) {
       const failure = asAppError(error, BACKUP_ERRORS.backupFailed, tenant.name);
       logger.error({ err: error, code: failure.code }, 'tenant backup failed');
@@ -101,7 +102,13 @@ export class BackupService {
       this.jobs.finish(job, { error: failure });
       return job;
     }
-    await this.removeExpiredBackups(tenant.name);
+    // Retention runs before the job reports finished, so a client that sees
+    // the job done also sees the backups that retention removed gone.
+    try {
+      await this.removeExpiredBackups(tenant.name);
+    } finally {
+      this.jobs.finish(job, { result });
+    }
     return job;
   }
 
