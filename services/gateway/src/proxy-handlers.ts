@@ -39,6 +39,10 @@ export interface ProxyHandlers {
 export function createProxyHandlers(options: ProxyHandlerOptions): ProxyHandlers {
   const { config, resolveRoute, routes, logger } = options;
   const proxy = createProxyServer({});
+  // http-proxy-3 throws an error that reaches no listener but its own, and a browser that resets a proxied
+  // WebSocket (a page closed or reloaded) then ends the gateway with ECONNRESET. Requests report their errors
+  // through their own callbacks, so this listener only logs.
+  proxy.on('error', (error) => logger.debug({ err: error }, 'proxied connection failed'));
   const labels = ['method', 'route', 'status'] as const;
   const requestCounter = options.metrics && counterIn(options.metrics, 'http_requests_total', 'Proxied HTTP requests by method, upstream kind and status.', labels);
   const requestDurations =
