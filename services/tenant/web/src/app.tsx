@@ -4,7 +4,17 @@ import { AppLayout } from './components/app-layout';
 import { PublicLayout } from './components/public-layout';
 import { RequireSession } from './components/require-session';
 import { AccountPage } from './pages/account/account-page';
+import { ClassificationScalePage } from './pages/admin/classification-scale-page';
+import { MetaModelPage } from './pages/admin/meta-model-page';
+import {
+  LazyClassificationOverviewPage,
+  LazyGraphPage,
+  LazyObjectStatementsPage,
+  LazyRequirementSetPage,
+  LazyRequirementSetsPage,
+} from './pages/analysis-pages';
 import { AuditPage } from './pages/audit/audit-page';
+import { ExportPage } from './pages/export/export-page';
 import { HomePage } from './pages/home-page';
 import { ImportPage } from './pages/import/import-page';
 import { InvitePage } from './pages/invite/invite-page';
@@ -38,7 +48,15 @@ export function App() {
           <Route index element={<HomePage />} />
           <Route path="/objects" element={<ObjectListPage />} />
           <Route path="/objects/:id" element={<ObjectPage />} />
+          <Route path="/objects/:id/graph" element={<LazyGraphPage />} />
+          <Route path="/objects/:id/statements" element={<LazyObjectStatementsPage />} />
+          <Route path="/classification" element={<LazyClassificationOverviewPage />} />
+          <Route path="/requirements" element={<LazyRequirementSetsPage />} />
+          <Route path="/requirements/:id" element={<LazyRequirementSetPage />} />
           <Route path="/import" element={<ImportPage />} />
+          <Route path="/export" element={<ExportPage />} />
+          <Route path="/admin/meta-model" element={<MetaModelPage />} />
+          <Route path="/admin/classification-scale" element={<ClassificationScalePage />} />
           <Route path="/audit" element={<AuditPage />} />
           <Route path="/account" element={<AccountPage />} />
           <Route path="/users" element={<UsersPage />} />

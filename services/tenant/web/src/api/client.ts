@@ -39,7 +39,7 @@ export function handleUnauthorized(error: ApiError, authenticated: boolean): voi
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Sent as JSON. */
   body?: unknown;
   /** False for the public invitation and sign-in routes, whose 401 is a wrong password, not an ended session. */

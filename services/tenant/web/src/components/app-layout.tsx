@@ -39,6 +39,16 @@ export function AppLayout() {
                 {t('nav.objects')}
               </NavLink>
             </li>
+            <li>
+              <NavLink to="/classification" data-testid="nav-classification">
+                {t('analysis.nav.classification')}
+              </NavLink>
+            </li>
+            <li>
+              <NavLink to="/requirements" data-testid="nav-requirements">
+                {t('analysis.nav.requirements')}
+              </NavLink>
+            </li>
             {canWrite && (
               <li>
                 <NavLink to="/import" data-testid="nav-import">
@@ -46,6 +56,11 @@ export function AppLayout() {
                 </NavLink>
               </li>
             )}
+            <li>
+              <NavLink to="/export" data-testid="nav-export">
+                {t('administration.nav.export')}
+              </NavLink>
+            </li>
             <li>
               <NavLink to="/audit" data-testid="nav-audit">
                 {t('nav.audit')}
@@ -55,6 +70,20 @@ export function AppLayout() {
               <li>
                 <NavLink to="/users" data-testid="nav-users">
                   {t('nav.users')}
+                </NavLink>
+              </li>
+            )}
+            {isAdministrator && (
+              <li>
+                <NavLink to="/admin/meta-model" data-testid="nav-meta-model">
+                  {t('administration.nav.metaModel')}
+                </NavLink>
+              </li>
+            )}
+            {isAdministrator && (
+              <li>
+                <NavLink to="/admin/classification-scale" data-testid="nav-scale">
+                  {t('administration.nav.scale')}
                 </NavLink>
               </li>
             )}

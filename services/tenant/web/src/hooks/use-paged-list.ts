@@ -16,6 +16,10 @@ export interface PagedList<T> {
   loadMore: () => void;
   /** Puts an item the user just created at the top without reloading. */
   prepend: (item: T) => void;
+  /** Changes the loaded items in place, for example after a live notice, without reloading or moving the scroll position. */
+  updateItems: (change: (items: T[]) => T[]) => void;
+  /** Loads the list again from the first page. */
+  reload: () => void;
 }
 
 /**
@@ -62,6 +66,8 @@ export function usePagedList<T>(listKey: string, loadPage: PageLoader<T>): Paged
 
   const loadMore = useCallback(() => fetchPage(cursor, false), [cursor, fetchPage]);
   const prepend = useCallback((item: T) => setItems((previous) => [item, ...previous]), []);
+  const updateItems = useCallback((change: (items: T[]) => T[]) => setItems(change), []);
+  const reload = useCallback(() => fetchPage(null, true), [fetchPage]);
 
-  return { items, error, loading, hasMore, loadMore, prepend };
+  return { items, error, loading, hasMore, loadMore, prepend, updateItems, reload };
 }

@@ -185,15 +185,11 @@ export const en = {
       save: 'Save changes',
       saving: 'Saving…',
       saved: 'The changes have been saved.',
-      changedFields: 'Someone else changed these fields; their values are now:',
       emptyValue: '(empty)',
-      keepMine: 'Keep my changes',
-      takeCurrent: 'Discard my changes',
-      kept: 'Your changes are still in the form. Compare them with the current values and save again.',
     },
   },
   import: {
-    title: 'Import an ArchiMate model',
+    title: 'Import',
     intro:
       'Choose a file in the ArchiMate Open Exchange format (XML). The elements and relationships in the file are imported as objects and relations.',
     file: 'ArchiMate file',

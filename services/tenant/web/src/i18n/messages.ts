@@ -1,5 +1,8 @@
 import { en as baseEn, type Shape } from './en';
 import { sv as baseSv } from './sv';
+import { en as administrationEn, sv as administrationSv } from './areas/administration';
+import { en as analysisEn, sv as analysisSv } from './areas/analysis';
+import { en as modelObjectsEn, sv as modelObjectsSv } from './areas/model-objects';
 
 /**
  * Every text of the client: the base texts of en.ts and sv.ts plus one
@@ -8,8 +11,14 @@ import { sv as baseSv } from './sv';
  */
 export const enMessages = {
   ...baseEn,
+  ...administrationEn,
+  ...analysisEn,
+  ...modelObjectsEn,
 };
 
 export const svMessages: Shape<typeof enMessages> = {
   ...baseSv,
+  ...administrationSv,
+  ...analysisSv,
+  ...modelObjectsSv,
 };

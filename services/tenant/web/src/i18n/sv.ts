@@ -187,15 +187,11 @@ export const sv: Messages = {
       save: 'Spara ändringarna',
       saving: 'Sparar …',
       saved: 'Ändringarna har sparats.',
-      changedFields: 'Någon annan har ändrat de här fälten, och de har nu värdena:',
       emptyValue: '(tomt)',
-      keepMine: 'Behåll mina ändringar',
-      takeCurrent: 'Släng mina ändringar',
-      kept: 'Dina ändringar finns kvar i formuläret. Jämför dem med de aktuella värdena och spara igen.',
     },
   },
   import: {
-    title: 'Importera en ArchiMate-modell',
+    title: 'Importera',
     intro:
       'Välj en fil i formatet ArchiMate Open Exchange (XML). Elementen och sambanden i filen importeras som objekt och relationer.',
     file: 'ArchiMate-fil',

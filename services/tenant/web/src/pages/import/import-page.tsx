@@ -3,7 +3,9 @@ import { useTranslation } from 'react-i18next';
 
 import { importArchimate, type ImportFinished } from '../../api/import-archimate';
 import { ErrorMessage } from '../../components/error-message';
-import { useCanWrite } from '../../session/session-context';
+import { useCanWrite, useIsAdministrator } from '../../session/session-context';
+import { ModelImportSection, OscalImportSection, TemplateImportSection } from './administrator-imports';
+import { CsvImportSection } from './csv-import-section';
 import { ImportProgress, usePhaseText, type ImportStatus } from './import-progress';
 
 /** /import: uploads an ArchiMate Open Exchange file and follows the server's progress stream. */
@@ -11,6 +13,7 @@ export function ImportPage() {
   const { t } = useTranslation();
   const id = useId();
   const canWrite = useCanWrite();
+  const isAdministrator = useIsAdministrator();
   const [file, setFile] = useState<File | null>(null);
   const [status, setStatus] = useState<ImportStatus | null>(null);
   const [result, setResult] = useState<ImportFinished | null>(null);
@@ -105,6 +108,15 @@ export function ImportPage() {
             )}
             <ErrorMessage error={error} testId="import-error" />
           </div>
+          <CsvImportSection />
+          {/* These imports change requirement sets or the meta-model, which only administrators may do. */}
+          {isAdministrator && (
+            <>
+              <OscalImportSection />
+              <ModelImportSection />
+              <TemplateImportSection />
+            </>
+          )}
         </>
       )}
     </>

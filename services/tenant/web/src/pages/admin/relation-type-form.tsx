@@ -1,0 +1,190 @@
+import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import { createRelationType, PROTECTION_FLOWS, updateRelationType, type ObjectTypeDefinition, type ProtectionFlow, type RelationTypeDefinition } from '../../api/meta-model';
+import { ErrorMessage } from '../../components/error-message';
+import { describedBy, FieldError, fieldOfError } from './field-errors';
+import { localName } from './local-name';
+
+interface TypeSelectProps {
+  id: string;
+  label: string;
+  testId: string;
+  hintId: string;
+  objectTypes: ObjectTypeDefinition[];
+  selected: string[];
+  onChange: (keys: string[]) => void;
+  extraProps?: Record<string, unknown>;
+}
+
+/** Multiple-choice list of object types; no selection means every type. */
+function TypeSelect({ id, label, testId, hintId, objectTypes, selected, onChange, extraProps }: TypeSelectProps) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select
+        id={id}
+        data-testid={testId}
+        multiple
+        size={Math.min(6, Math.max(objectTypes.length, 2))}
+        value={selected}
+        aria-describedby={hintId}
+        onChange={(event) => onChange(Array.from(event.target.selectedOptions, (option) => option.value))}
+        {...extraProps}
+      >
+        {objectTypes.map((type) => (
+          <option key={type.key} value={type.key}>
+            {localName(type)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+interface RelationTypeFormProps {
+  objectTypes: ObjectTypeDefinition[];
+  /** The relation type to change; without it the form adds a new relation type. */
+  existing?: RelationTypeDefinition;
+  /** Called with the relation type's name after a successful save. */
+  onSaved: (name: string) => void;
+  onCancel?: () => void;
+}
+
+/** Form that adds or changes a relation type: its names in both directions, allowed ends and protection flow. */
+export function RelationTypeForm({ objectTypes, existing, onSaved, onCancel }: RelationTypeFormProps) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [key, setKey] = useState(existing?.key ?? '');
+  const [names, setNames] = useState({
+    nameSv: existing?.nameSv ?? '',
+    nameEn: existing?.nameEn ?? '',
+    reverseNameSv: existing?.reverseNameSv ?? '',
+    reverseNameEn: existing?.reverseNameEn ?? '',
+  });
+  const [sourceTypes, setSourceTypes] = useState<string[]>(existing?.sourceTypes ?? []);
+  const [targetTypes, setTargetTypes] = useState<string[]>(existing?.targetTypes ?? []);
+  const [protectionFlow, setProtectionFlow] = useState<ProtectionFlow>(existing?.protectionFlow ?? 'none');
+  const [error, setError] = useState<unknown>(undefined);
+  const [working, setWorking] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(undefined);
+    setWorking(true);
+    try {
+      const definition = {
+        ...names,
+        sourceTypes: sourceTypes.length > 0 ? sourceTypes : null,
+        targetTypes: targetTypes.length > 0 ? targetTypes : null,
+        protectionFlow,
+      };
+      if (existing !== undefined) {
+        await updateRelationType(existing.key, { ...definition, version: existing.version });
+        onSaved(localName(names));
+        return;
+      }
+      await createRelationType({ key, ...definition });
+      setKey('');
+      setNames({ nameSv: '', nameEn: '', reverseNameSv: '', reverseNameEn: '' });
+      setSourceTypes([]);
+      setTargetTypes([]);
+      setProtectionFlow('none');
+      onSaved(localName(names));
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setWorking(false);
+    }
+  };
+
+  const nameFields = ['nameSv', 'nameEn', 'reverseNameSv', 'reverseNameEn'] as const;
+  const hintId = `${id}-ends-hint`;
+  return (
+    <form
+      className="panel"
+      data-testid={existing === undefined ? 'relation-type-form' : 'relation-type-edit-form'}
+      aria-labelledby={`${id}-title`}
+      onSubmit={(event) => void submit(event)}
+    >
+      <h3 id={`${id}-title`}>
+        {existing === undefined ? t('administration.metaModel.addRelationType') : t('administration.metaModel.editRelationType', { name: localName(existing) })}
+      </h3>
+      <div className="field">
+        <label htmlFor={`${id}-key`}>{t('administration.metaModel.key')}</label>
+        <input
+          id={`${id}-key`}
+          data-testid="relation-type-key"
+          required
+          readOnly={existing !== undefined}
+          maxLength={100}
+          pattern="[a-z][a-z0-9_]*"
+          value={key}
+          onChange={(event) => setKey(event.target.value)}
+          {...describedBy(id, 'key', error, `${id}-key-hint`)}
+        />
+        <p className="hint" id={`${id}-key-hint`}>
+          {t('administration.metaModel.keyHint')}
+        </p>
+        <FieldError formId={id} field="key" error={error} />
+      </div>
+      {nameFields.map((field) => (
+        <div className="field" key={field}>
+          <label htmlFor={`${id}-${field}`}>{t(`administration.metaModel.${field}`)}</label>
+          <input
+            id={`${id}-${field}`}
+            data-testid={`relation-type-${field}`}
+            required
+            maxLength={200}
+            value={names[field]}
+            onChange={(event) => setNames((current) => ({ ...current, [field]: event.target.value }))}
+          />
+        </div>
+      ))}
+      <p className="hint" id={hintId}>
+        {t('administration.metaModel.endsHint')}
+      </p>
+      <TypeSelect
+        id={`${id}-source`}
+        label={t('administration.metaModel.sourceTypes')}
+        testId="relation-type-source-types"
+        hintId={hintId}
+        objectTypes={objectTypes}
+        selected={sourceTypes}
+        onChange={setSourceTypes}
+        extraProps={describedBy(id, 'sourceTypes', error, hintId)}
+      />
+      <FieldError formId={id} field="sourceTypes" error={error} />
+      <TypeSelect
+        id={`${id}-target`}
+        label={t('administration.metaModel.targetTypes')}
+        testId="relation-type-target-types"
+        hintId={hintId}
+        objectTypes={objectTypes}
+        selected={targetTypes}
+        onChange={setTargetTypes}
+      />
+      <div className="field">
+        <label htmlFor={`${id}-flow`}>{t('administration.metaModel.protectionFlow')}</label>
+        <select id={`${id}-flow`} data-testid="relation-type-flow" value={protectionFlow} onChange={(event) => setProtectionFlow(event.target.value as ProtectionFlow)}>
+          {PROTECTION_FLOWS.map((flow) => (
+            <option key={flow} value={flow}>
+              {t(`administration.metaModel.protectionFlows.${flow}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      {fieldOfError(error) === null && <ErrorMessage error={error} testId="relation-type-error" />}
+      <div className="actions">
+        <button type="submit" data-testid="relation-type-submit" disabled={working}>
+          {existing === undefined ? t('administration.metaModel.addRelationTypeSubmit') : t('administration.metaModel.save')}
+        </button>
+        {onCancel !== undefined && (
+          <button type="button" className="secondary" data-testid="relation-type-cancel" onClick={onCancel}>
+            {t('confirm.cancel')}
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}

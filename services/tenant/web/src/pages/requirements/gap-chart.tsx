@@ -1,0 +1,70 @@
+import { useTranslation } from 'react-i18next';
+import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+
+import { GAP_CATEGORIES, type GapCategory, type GapTotals } from '../../api/analysis';
+import { useFormat } from '../../hooks/use-format';
+
+/** Green for fulfilled through red for not fulfilled, grey for not applicable, light grey for no statement. */
+export const GAP_COLOURS: Record<GapCategory, string> = {
+  fulfilled: '#1a9850',
+  partly_fulfilled: '#fee08b',
+  not_fulfilled: '#d73027',
+  not_applicable: '#969696',
+  no_statement: '#e0e0e0',
+};
+
+interface GapChartProps {
+  totals: GapTotals;
+  /** Caption of the table, which also names what the chart counts. */
+  caption: string;
+  testId: string;
+}
+
+/** Counts per statement status as a bar chart and as a table with the same numbers. */
+export function GapChart({ totals, caption, testId }: GapChartProps) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const rows = GAP_CATEGORIES.map((category) => ({ category, name: t(`analysis.status.${category}`), count: totals[category] }));
+
+  return (
+    <div className="gap-chart" data-testid={testId} data-total={totals.total}>
+      {/* The table gives the same numbers, so the chart itself is hidden from screen readers. */}
+      <div className="chart" aria-hidden="true">
+        <ResponsiveContainer width="100%" height={200}>
+          <BarChart accessibilityLayer={false} data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} />
+            <XAxis dataKey="name" tick={{ fontSize: 12 }} interval={0} />
+            <YAxis allowDecimals={false} tickFormatter={(value: number) => format.number(value)} />
+            <Tooltip formatter={(value) => format.number(Number(value))} />
+            <Bar dataKey="count" isAnimationActive={false}>
+              {rows.map((row) => (
+                <Cell key={row.category} fill={GAP_COLOURS[row.category]} stroke="#555555" />
+              ))}
+            </Bar>
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+      <table>
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('analysis.gap.status')}</th>
+            <th scope="col">{t('analysis.gap.count')}</th>
+            <th scope="col">{t('analysis.overview.share')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.category} data-testid={`${testId}-row`} data-category={row.category} data-count={row.count}>
+              <th scope="row">
+                <span className="swatch" style={{ backgroundColor: GAP_COLOURS[row.category] }} aria-hidden="true" /> {row.name}
+              </th>
+              <td className="number">{format.number(row.count)}</td>
+              <td className="number">{totals.total === 0 ? '–' : format.percent(row.count / totals.total)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
