@@ -47,7 +47,9 @@ export interface ScannedResponse {
  */
 export function findLeaks(response: ScannedResponse, echoes: string[] = []): string[] {
   const found: string[] = [];
-  const fragments = [...echoes.filter((text) => text.length >= 3), ...ECHOED_FRAGMENTS];
+  // Longest first, so that cutting a short fragment (`/etc/passwd`) cannot leave
+  // the rest of a longer one (`file://`) behind as a false leak.
+  const fragments = [...new Set([...echoes.filter((text) => text.length >= 3), ...ECHOED_FRAGMENTS])].sort((a, b) => b.length - a.length);
   for (const name of SOFTWARE_HEADERS) {
     if (response.headers[name] !== undefined) found.push(`header ${name}: ${String(response.headers[name])}`);
   }
