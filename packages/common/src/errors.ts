@@ -178,9 +178,9 @@ export function toAppError(error: unknown): AppError {
   return new AppError(COMMON_ERRORS.internal, { cause: error, detail: String((error as Error)?.message ?? error) });
 }
 
-// The package is CommonJS whose module.exports is the function, but its
-// type declarations say `export default`, which TypeScript's NodeNext
-// resolution reads as a property of the module.
+// The package is CommonJS and its module.exports is the function. Its type
+// declarations use `export default`, which TypeScript's NodeNext resolution
+// reads as a property of the module.
 const localizeSwedish = localizeSwedishModule as unknown as (errors: FastifySchemaValidationError[]) => void;
 
 /**

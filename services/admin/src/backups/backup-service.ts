@@ -102,8 +102,8 @@ export class BackupService {
       this.jobs.finish(job, { error: failure });
       return job;
     }
-    // Retention runs before the job reports finished, so a client that sees
-    // the job done also sees the backups that retention removed gone.
+    // Retention runs before the job is marked finished, so a client that
+    // polls the finished job no longer finds the backups retention removed.
     try {
       await this.removeExpiredBackups(tenant.name);
     } finally {

@@ -26,14 +26,15 @@ const CONCURRENCY_STATES = new Set(['40001', '40P01']);
 const DATA_EXCEPTION_CLASS = '22';
 
 /**
- * Translates a database failure into an error that is safe to send: an
- * unreachable server becomes 503 SERVICE_UNAVAILABLE, a write rejected by
- * the read-only role becomes 403 ACCESS_DENIED, a relation that the relation
- * end triggers reject becomes 422 RELATION_NOT_ALLOWED, a deadlock or
- * serialisation failure becomes 409 CHANGE_CONCURRENT, a statement stopped
- * by the statement timeout becomes 503 REQUEST_TIMED_OUT and a data exception
- * becomes 400 REQUEST_INVALID. Anything else is returned unchanged and ends as a
- * plain 500 in the error handler.
+ * Translates a database failure into an error that is safe to send:
+ * - an unreachable server: 503 SERVICE_UNAVAILABLE;
+ * - a write rejected by the read-only role: 403 ACCESS_DENIED;
+ * - a relation that the relation end triggers reject: 422 RELATION_NOT_ALLOWED;
+ * - a deadlock or serialisation failure: 409 CHANGE_CONCURRENT;
+ * - a statement cancelled by the statement timeout: 503 REQUEST_TIMED_OUT;
+ * - a data exception: 400 REQUEST_INVALID.
+ * Anything else is returned unchanged and ends as a plain 500 in the error
+ * handler.
  *
  * The input schemas reject such values first, and this mapping covers the
  * ones they miss. NOTE: a data exception caused by a bug in the service's own

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { DatabaseLogin, Logger } from '@esm/common';
 
-/** Longest a statement of a request may run before PostgreSQL cancels it (SQLSTATE 57014). */
+/** Maximum time in milliseconds a statement of a request may run before PostgreSQL cancels it (SQLSTATE 57014). */
 export const STATEMENT_TIMEOUT_MS = 120_000;
 
 /**

@@ -187,9 +187,9 @@ export const MODEL_DOCUMENT_SCHEMA = strictObject(
 );
 
 // Strict mode rejects schema mistakes at start-up. Validation stops at the
-// first problem: with allErrors, Ajv goes on checking every item of an
-// array that is already too long, so a few megabytes of `{}` items or
-// distinct `parts` (uniqueItems compares every pair) took seconds to
+// first problem. With allErrors, Ajv went on checking every item of an
+// array that was already too long, and uniqueItems compares every pair.
+// A few megabytes of `{}` items or distinct `parts` then took seconds to
 // minutes and gigabytes of memory before the 422.
 const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
 

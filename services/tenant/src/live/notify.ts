@@ -20,7 +20,7 @@ export const CHANGE_ENTITIES = [
 /** The kinds of change a notice reports. */
 export const CHANGE_ACTIONS = ['created', 'updated', 'deleted', 'imported'] as const;
 
-/** What changed, as connected clients hear it. */
+/** A committed change as connected clients receive it. */
 export interface ChangeNotice {
   entity: (typeof CHANGE_ENTITIES)[number];
   action: (typeof CHANGE_ACTIONS)[number];
@@ -41,8 +41,8 @@ const MAX_PAYLOAD_BYTES = 7900;
  * Queues a change notice in the caller's transaction. PostgreSQL delivers it
  * to every listening process only when the transaction commits, and never
  * when it rolls back, so a client cannot hear of a change that did not
- * happen. A notice too large for NOTIFY loses its `ids`, which tells clients
- * to load again what they show.
+ * happen. A notice too large for NOTIFY loses its `ids` and gets
+ * `truncated`, so clients load again what they show.
  */
 export async function notifyChange(transaction: Transaction, notice: ChangeNotice): Promise<void> {
   let payload = JSON.stringify(notice);

@@ -2,18 +2,18 @@ import type { Locale } from '@esm/common';
 import type { AttributeDefinition } from '../../meta-model/meta-model.js';
 import type { ScaleDimension } from '../scale.js';
 
-// Characters that make a spreadsheet program read a cell as a formula (OWASP, "CSV Injection"),
-// also after leading spaces, line breaks or invisible characters (zero-width space, BOM): it is
-// not known which programs skip those before they look for a formula, and the guard costs nothing.
+// Characters that make a spreadsheet program read a cell as a formula (OWASP, "CSV Injection").
+// They also count after leading spaces, line breaks or invisible characters (zero-width space,
+// BOM). Which programs skip those before they look for a formula is not known, and the guard costs nothing.
 const FORMULA_START = /^[\s\u200B\uFEFF]*[=+\-@\t\r]/;
 // A cell that guardFormula changed: one or more apostrophes, then a cell that FORMULA_START matches.
 const GUARDED = /^'+[\s\u200B\uFEFF]*[=+\-@\t\r]/;
 
 /**
- * Guards a text cell of an export against being run as a formula: a value
- * that starts with `=`, `+`, `-`, `@`, tab or carriage return (after any
- * whitespace or invisible characters), or with apostrophes followed by such
- * a start, gets one more apostrophe in front.
+ * Guards a text cell of an export against being run as a formula. A value
+ * gets one more apostrophe in front when it starts with `=`, `+`, `-`, `@`,
+ * tab or carriage return (after any whitespace or invisible characters), or
+ * with apostrophes followed by such a start.
  * unguardFormula undoes exactly this, so a value that really starts with an
  * apostrophe survives an export and an import unchanged.
  */

@@ -43,7 +43,7 @@ describe('object deletion', () => {
     return tenant.app.inject({ method: 'DELETE', url: `/api/objects/${id}?version=${version}`, headers: bearer(writer) });
   }
 
-  it('Deleting an information object lowers the inherited level of an application that no longer reaches it, after a preview that said so', async () => {
+  it('lowers an application level after deleting its information object, as previewed', async () => {
     const secret = await createObjectAs(tenant, writer, { type: 'information_object', name: 'Patient records' });
     const open = await createObjectAs(tenant, writer, { type: 'information_object', name: 'Opening hours' });
     const application = await createObjectAs(tenant, writer, { type: 'application', name: 'Care portal' });

@@ -19,7 +19,7 @@ describe('object version conflicts', () => {
     return tenant.app.inject({ method: 'PATCH', url: `/api/objects/${id}`, headers: { ...bearer(token), 'accept-language': language }, payload });
   }
 
-  it('Two users edit the same object from the same version: the second gets 409; neither change is lost', async () => {
+  it('gives the second of two edits of one version 409 and loses neither change', async () => {
     const object = await createObjectAs(tenant, anna.token, {
       type: 'application',
       name: 'Ledger',

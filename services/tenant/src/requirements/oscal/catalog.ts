@@ -82,11 +82,11 @@ export function renderProse(prose: Prose, parameters: Map<string, CatalogParamet
 }
 
 /**
- * Most characters one rendering produces, the statement limit of a
+ * Maximum characters one rendering produces, the statement limit of a
  * requirement. Parameters may insert other parameters, so a short catalog
- * can describe text that doubles with every level (each parameter's choice
- * inserting the next one twice); rendering stops at this budget, so the
- * work stays proportional to it, and the text ends with "…".
+ * can describe text that doubles with every level, for example when each
+ * parameter's choice inserts the next one twice. Rendering stops at this
+ * budget and ends the text with "…", so the work stays proportional to it.
  */
 const MAX_RENDERED_CHARACTERS = 100_000;
 

@@ -54,7 +54,10 @@ export function AddRelationForm({ object, onAdded }: AddRelationFormProps) {
   const [error, setError] = useState<unknown>(undefined);
   const [status, setStatus] = useState<'idle' | 'adding' | 'added'>('idle');
 
-  const otherTypes = choice === undefined ? null : choice.direction === 'outgoing' ? choice.relationType.targetTypes : choice.relationType.sourceTypes;
+  let otherTypes: string[] | null = null;
+  if (choice !== undefined) {
+    otherTypes = choice.direction === 'outgoing' ? choice.relationType.targetTypes : choice.relationType.sourceTypes;
+  }
   const otherTypesKey = otherTypes === null ? '' : otherTypes.join(',');
 
   useEffect(() => {
