@@ -1,3 +1,4 @@
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { authenticator } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
@@ -10,11 +11,13 @@ import { chooseFactor, enterPassword } from './flows.js';
 
 const ARCHISURANCE = path.resolve(PROJECT_DIR, '../shared/fixtures/archimate/archisurance-exchange.xml');
 const CONTACT = 'it-security@demo-kommun.example';
+const MOBILE = '+46 70 123 45 67';
 
 /**
  * The whole path a new customer walks, in Chromium through the gateway:
  * register, deploy, accept the invitation, enrol TOTP, save the recovery
- * codes, sign in with a TOTP code and import the Archisurance model.
+ * codes, sign in with a TOTP code and import the Archisurance model; add
+ * a mobile number on the account page and sign in with an SMS code.
  */
 describe('new customer in the browser', () => {
   let platform: TestPlatform;
@@ -22,6 +25,29 @@ describe('new customer in the browser', () => {
   let page: Page;
   let origin: (name: string) => string;
   let usedDeployLink: string;
+
+  /** The test platform writes each SMS to a file `<time>-<sequence>-sms.txt` in its outbox folder. */
+  const smsOutbox = (): string => {
+    const { sms } = platform.config;
+    if (sms.provider !== 'outbox') throw new Error('the test platform sends SMS to its outbox');
+    return sms.outboxDir;
+  };
+  const smsFiles = async (): Promise<string[]> =>
+    (await readdir(smsOutbox()).catch(() => [] as string[])).filter((file) => file.endsWith('-sms.txt'));
+
+  /** Waits for an SMS to MOBILE that is not among `before` and returns its six-digit code. */
+  const waitForSmsCode = async (before: Set<string>): Promise<string> => {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      for (const file of (await smsFiles()).filter((name) => !before.has(name))) {
+        const text = await readFile(path.join(smsOutbox(), file), 'utf8');
+        const code = text.startsWith(`To: ${MOBILE}\n`) ? /\b(\d{6})\b/.exec(text)?.[1] : undefined;
+        if (code !== undefined) return code;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`no SMS to ${MOBILE} within 30 s`);
+  };
 
   beforeAll(async () => {
     platform = await startTestPlatform();
@@ -43,7 +69,7 @@ describe('new customer in the browser', () => {
     await page.getByLabel('Organisation').fill('Demo kommun');
     await page.getByLabel('Workspace name').fill('demo');
     await page.getByLabel('Contact e-mail address').fill(CONTACT);
-    await page.getByLabel('Mobile number').fill('+46 70 123 45 67');
+    await page.getByLabel('Mobile number').fill(MOBILE);
     await saveScreenshot(page, 'registration-form');
     await page.getByRole('button', { name: 'Register' }).click();
     await page.getByRole('heading', { name: 'Check your e-mail' }).waitFor();
@@ -103,6 +129,25 @@ describe('new customer in the browser', () => {
     await page.getByTestId('audit-row').first().waitFor();
     expect(await page.locator('[data-testid="audit-row"][data-action="import.archimate"]').count()).toBe(1);
     await saveScreenshot(page, 'audit-log');
+  });
+
+  it('signs in with an SMS code after adding a mobile number', async () => {
+    await page.getByTestId('nav-user').click();
+    await page.getByTestId('account-mobile').fill(MOBILE);
+    await page.getByTestId('account-profile-save').click();
+    await page.getByTestId('account-profile-status').filter({ hasText: /\S/ }).waitFor();
+
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'en-GB' });
+    const smsPage = await context.newPage();
+    await enterPassword(smsPage, origin('demo'), CONTACT);
+    await chooseFactor(smsPage, 'sms');
+    const before = new Set(await smsFiles());
+    await smsPage.getByTestId('sign-in-send-code').click();
+    await smsPage.getByTestId('sign-in-code-sent').filter({ hasText: /\S/ }).waitFor();
+    await smsPage.getByTestId('sign-in-code').fill(await waitForSmsCode(before));
+    await smsPage.getByTestId('sign-in-code-submit').click();
+    await smsPage.getByTestId('nav-user').filter({ hasText: CONTACT }).waitFor();
+    await context.close();
   });
 
   it('shows each refused name next to the field in Swedish', async () => {
