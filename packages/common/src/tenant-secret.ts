@@ -31,7 +31,12 @@ export interface TenantSecret {
   mail: MailConfig;
   sms: SmsConfig;
   /** The contact who is invited as the first administrator when the tenant has no users. */
-  firstAdministrator: { email: string; locale: 'en' | 'sv' };
+  /**
+   * Whom the tenant invites as its first administrator: the contact given at
+   * registration. The mobile number, when given, becomes the user's SMS
+   * factor. Secrets written before it was added have none.
+   */
+  firstAdministrator: { email: string; locale: 'en' | 'sv'; mobile?: string };
   /**
    * Whether the tenant is a template, which serves its model to importing
    * tenants that hold a credential from admin. Missing means false. admin

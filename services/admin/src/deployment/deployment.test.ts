@@ -49,7 +49,7 @@ describe('deployments', () => {
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     const secret = await readSecretFile<TenantSecret>(file);
     expect(secret.tenant).toBe('dep-full');
-    expect(secret.firstAdministrator).toEqual({ email: 'admin@dep-full.example', locale: 'sv' });
+    expect(secret.firstAdministrator).toEqual({ email: 'admin@dep-full.example', locale: 'sv', mobile: '+46 70 123 45 67' });
     expect(secret.database.app.database).toBe('esm_tenant_dep_full');
     const [key] = secret.signingKeys;
     const privateKey = createPrivateKey(key!.privateKeyPem);

@@ -114,7 +114,7 @@ async function writeTenantSecret(context: AdminContext, tenant: TenantRecord, lo
     signingKeys: [await createSigningKey()],
     mail: withSmtpPassword(context.config.mail),
     sms: context.config.sms,
-    firstAdministrator: { email: tenant.contactEmail, locale: tenant.locale },
+    firstAdministrator: { email: tenant.contactEmail, locale: tenant.locale, mobile: tenant.contactMobile },
     template: tenant.template,
   };
   await writeSecretFile(tenantSecretFile(context, tenant.name), secret);

@@ -1,3 +1,5 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@esm/common';
 import { prepareTenantDatabase } from '../prepare.js';
@@ -162,5 +164,61 @@ describe('first administrator invitation', () => {
     expect(wrong.json().error.code).toBe('SIGN_IN_FAILED');
     const open = await tenant.admin.query<{ attempts: number }>('SELECT attempts FROM esm.sign_in_challenges WHERE used_at IS NULL');
     expect(open.rows.map((row) => row.attempts)).toEqual([1]);
+  });
+});
+
+describe('first administrator with the mobile number from registration', () => {
+  const MOBILE = '070-123 45 67';
+  let tenant: TestTenant;
+
+  beforeAll(async () => {
+    tenant = await createTestTenant('invite-mobile', { firstAdministratorMobile: MOBILE });
+  });
+
+  afterAll(async () => tenant.close());
+
+  it('invites again on the next start when the e-mail was not sent, keeping the pending user', async () => {
+    // What a failed send leaves: the pending user with the mobile number and an invitation without sent_at.
+    await tenant.admin.query('UPDATE esm.invitations SET sent_at = NULL');
+    await prepareTenantDatabase(tenant.secret, createLogger('test', { level: 'silent' }));
+    expect(await readOutbox(tenant.outbox)).toHaveLength(2);
+    expect(await countRows(tenant, 'invitations')).toBe(1);
+    const users = await tenant.admin.query('SELECT email, mobile, access_level, status FROM esm.users');
+    expect(users.rows).toEqual([{ email: `admin@${tenant.name}.example`, mobile: MOBILE, access_level: 'admin', status: 'pending' }]);
+  });
+
+  it('signs in with an SMS code to that number after accepting the invitation', async () => {
+    const mail = (await readOutbox(tenant.outbox)).at(-1);
+    const token = invitationTokenFrom(mail!.text);
+    const password = await tenant.app.inject({ method: 'POST', url: `/api/invitations/${token}/password`, payload: { password: PASSWORD } });
+    const secret = password.json().totpSecret as string;
+    const confirm = await tenant.app.inject({ method: 'POST', url: `/api/invitations/${token}/totp`, payload: { code: totpCode(secret) } });
+    expect(confirm.statusCode).toBe(200);
+
+    const step1 = await tenant.app.inject({ method: 'POST', url: '/api/auth/password', payload: { email: `admin@${tenant.name}.example`, password: PASSWORD } });
+    expect(step1.json().factors).toContain('sms');
+    const challenge = step1.json().challenge as string;
+    const send = await tenant.app.inject({ method: 'POST', url: '/api/auth/one-time-code', payload: { challenge, factor: 'sms' } });
+    expect(send.statusCode).toBe(202);
+    const sms = (await readdir(tenant.outbox)).filter((file) => file.endsWith('-sms.txt'));
+    expect(sms).toHaveLength(1);
+    const text = await readFile(path.join(tenant.outbox, sms[0]!), 'utf8');
+    expect(text.startsWith(`To: ${MOBILE}\n`)).toBe(true);
+    const code = /\b(\d{6})\b/.exec(text)![1]!;
+
+    const step2 = await tenant.app.inject({ method: 'POST', url: '/api/auth/second-factor', payload: { challenge, factor: 'sms', code } });
+    expect(step2.statusCode).toBe(200);
+    expect(step2.json().user).toMatchObject({ email: `admin@${tenant.name}.example`, accessLevel: 'admin' });
+  });
+
+  it('invites without a mobile number the tenant cannot store', async () => {
+    const other = await createTestTenant('invite-bad-mobile', { firstAdministratorMobile: '12' });
+    try {
+      expect(await readOutbox(other.outbox)).toHaveLength(1);
+      expect(await countRows(other, 'users')).toBe(0);
+      expect(await countRows(other, 'invitations')).toBe(1);
+    } finally {
+      await other.close();
+    }
   });
 });

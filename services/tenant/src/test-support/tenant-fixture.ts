@@ -49,7 +49,7 @@ export function generateSigningKey(kid = `key-${randomBytes(4).toString('hex')}`
 }
 
 /** Provisions a database for a fresh tenant, runs the migrations and the invitation, and builds the app. */
-export async function createTestTenant(prefix: string): Promise<TestTenant> {
+export async function createTestTenant(prefix: string, options: { firstAdministratorMobile?: string } = {}): Promise<TestTenant> {
   const name = `${prefix}-${randomBytes(3).toString('hex')}`;
   const server = provisioningServer();
   const logins = await provisionTenantDatabase(server, name);
@@ -61,7 +61,7 @@ export async function createTestTenant(prefix: string): Promise<TestTenant> {
     signingKeys: [generateSigningKey()],
     mail: { from: 'ESM <noreply@esm.test>', outboxDir: outbox },
     sms: { provider: 'outbox', outboxDir: outbox },
-    firstAdministrator: { email: `Admin@${name}.example`, locale: 'sv' },
+    firstAdministrator: { email: `Admin@${name}.example`, locale: 'sv', mobile: options.firstAdministratorMobile },
   };
   const logger = createLogger('tenant-test', { level: process.env.ESM_TEST_LOG_LEVEL ?? 'silent' });
   await prepareTenantDatabase(secret, logger);
