@@ -3,6 +3,7 @@ import type { Transaction } from '../db/transaction.js';
 import { writeAuditEntry, type AuditSource } from '../audit/audit.js';
 import { notifyChange } from '../live/notify.js';
 import { AppErrorWithDetails } from '../model/error-details.js';
+import { localizedName, readDimensionName } from '../meta-model/names.js';
 import { MODEL_ERRORS } from '../model/errors.js';
 import { CLASSIFICATION_ERRORS } from './errors.js';
 import { lockClassification, recomputeFrom, type LevelChange } from './propagation.js';
@@ -45,7 +46,7 @@ export async function setLevel(
   if (justification === '') throw new AppError(CLASSIFICATION_ERRORS.justificationMissing);
 
   const before = await readAssignment(transaction, objectId, dimension);
-  checkAssignmentVersion(before, input.version, dimension);
+  await checkAssignmentVersion(transaction, before, input.version, dimension);
   const result = await transaction.query<StoredAssignment>(
     `INSERT INTO classification_assignments (object_id, dimension, level, justification, updated_by)
      VALUES ($1, $2, $3, $4, $5)
@@ -84,8 +85,8 @@ export async function removeLevel(
   await lockClassification(transaction);
   await checkObjectExists(transaction, objectId);
   const before = await readAssignment(transaction, objectId, dimension);
-  if (!before) throw new AppError(CLASSIFICATION_ERRORS.levelNotSet, { values: { dimension } });
-  checkAssignmentVersion(before, version, dimension);
+  if (!before) throw new AppError(CLASSIFICATION_ERRORS.levelNotSet, { values: { dimension: await readDimensionName(transaction, dimension) } });
+  await checkAssignmentVersion(transaction, before, version, dimension);
   await transaction.query('DELETE FROM classification_assignments WHERE object_id = $1 AND dimension = $2', [objectId, dimension]);
 
   const changes = await recomputeFrom(transaction, [objectId]);
@@ -116,13 +117,17 @@ async function checkObjectExists(transaction: Transaction, objectId: string): Pr
 
 async function checkLevelOnScale(transaction: Transaction, dimension: string, level: number): Promise<void> {
   // The scale is changed only under the classification lock, which the caller holds.
-  const result = await transaction.query<{ has_level: boolean }>(
-    'SELECT EXISTS (SELECT 1 FROM classification_levels WHERE dimension = $1 AND level = $2) AS has_level FROM classification_dimensions WHERE key = $1',
+  const result = await transaction.query<{ has_level: boolean; name_sv: string; name_en: string }>(
+    `SELECT EXISTS (SELECT 1 FROM classification_levels WHERE dimension = $1 AND level = $2) AS has_level, name_sv, name_en
+     FROM classification_dimensions WHERE key = $1`,
     [dimension, level],
   );
   const row = result.rows[0];
+  // An unknown dimension has no name, so its message shows the key the request named.
   if (!row) throw new AppError(CLASSIFICATION_ERRORS.dimensionUnknown, { values: { dimension } });
-  if (!row.has_level) throw new AppError(CLASSIFICATION_ERRORS.levelUnknown, { values: { dimension, level } });
+  if (!row.has_level) {
+    throw new AppError(CLASSIFICATION_ERRORS.levelUnknown, { values: { dimension: localizedName({ nameSv: row.name_sv, nameEn: row.name_en }), level } });
+  }
 }
 
 async function readAssignment(transaction: Transaction, objectId: string, dimension: string): Promise<StoredAssignment | null> {
@@ -133,12 +138,17 @@ async function readAssignment(transaction: Transaction, objectId: string, dimens
   return result.rows[0] ?? null;
 }
 
-function checkAssignmentVersion(current: StoredAssignment | null, version: number | undefined, dimension: string): void {
+async function checkAssignmentVersion(
+  transaction: Transaction,
+  current: StoredAssignment | null,
+  version: number | undefined,
+  dimension: string,
+): Promise<void> {
   if ((current?.version ?? undefined) === version) return;
   throw new AppErrorWithDetails(
     CLASSIFICATION_ERRORS.levelVersionConflict,
     { current },
-    { values: { dimension }, detail: `level is at version ${current?.version ?? 'none'}, the request names ${version ?? 'none'}` },
+    { values: { dimension: await readDimensionName(transaction, dimension) }, detail: `level is at version ${current?.version ?? 'none'}, the request names ${version ?? 'none'}` },
   );
 }
 

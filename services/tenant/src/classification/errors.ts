@@ -4,7 +4,7 @@ import { defineError } from '@esm/common';
 export const CLASSIFICATION_ERRORS = {
   dimensionUnknown: defineError('CLASSIFICATION_DIMENSION_UNKNOWN', 422, {
     en: 'The classification scale has no dimension {dimension}. Choose one of the dimensions the scale lists.',
-    sv: 'Klassningsskalan har ingen dimension {dimension}. Välj en av dimensionerna i skalan.',
+    sv: 'Klassningsskalan har ingen aspekt {dimension}. Välj en av aspekterna i skalan.',
   }),
   levelUnknown: defineError('CLASSIFICATION_LEVEL_UNKNOWN', 422, {
     en: 'Level {level} is not on the scale of {dimension}. Choose one of the levels the scale lists.',
@@ -35,11 +35,11 @@ export const CLASSIFICATION_ERRORS = {
   }),
   scaleDuplicateDimension: defineError('CLASSIFICATION_SCALE_DIMENSION_DUPLICATE', 422, {
     en: 'The scale lists the dimension {dimension} more than once. List each dimension once.',
-    sv: 'Skalan tar upp dimensionen {dimension} mer än en gång. Ta upp varje dimension en gång.',
+    sv: 'Skalan tar upp aspekten {dimension} mer än en gång. Ta upp varje aspekt en gång.',
   }),
   scaleDuplicateLevel: defineError('CLASSIFICATION_SCALE_LEVEL_DUPLICATE', 422, {
     en: 'The dimension {dimension} lists level {level} more than once. List each level once.',
-    sv: 'Dimensionen {dimension} tar upp nivå {level} mer än en gång. Ta upp varje nivå en gång.',
+    sv: 'Aspekten {dimension} tar upp nivå {level} mer än en gång. Ta upp varje nivå en gång.',
   }),
   /** Removing a level that objects have set by hand would change their classification, so it is refused. */
   levelInUse: defineError('CLASSIFICATION_LEVEL_IN_USE', 409, {
@@ -52,7 +52,7 @@ export const CLASSIFICATION_ERRORS = {
    */
   dimensionInUse: defineError('CLASSIFICATION_DIMENSION_IN_USE', 409, {
     en: 'The dimension {dimension} cannot be removed because {objects} objects have a level set by hand in it and {rules} applicability rules use it. Remove those levels and rules first.',
-    sv: 'Dimensionen {dimension} kan inte tas bort eftersom {objects} objekt har en nivå satt för hand i den och {rules} tillämplighetsregler använder den. Ta bort de nivåerna och reglerna först.',
+    sv: 'Aspekten {dimension} kan inte tas bort eftersom {objects} objekt har en nivå satt för hand i den och {rules} tillämplighetsregler använder den. Ta bort de nivåerna och reglerna först.',
   }),
   /** Requirement sets and requirements are not part of the model that protection needs travel through. */
   objectNotClassifiable: defineError('CLASSIFICATION_OBJECT_NOT_CLASSIFIABLE', 422, {

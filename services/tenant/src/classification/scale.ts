@@ -4,6 +4,7 @@ import type { Transaction } from '../db/transaction.js';
 import { writeAuditEntry, type AuditSource } from '../audit/audit.js';
 import { notifyChange } from '../live/notify.js';
 import { AppErrorWithDetails } from '../model/error-details.js';
+import { localizedName } from '../meta-model/names.js';
 import { CLASSIFICATION_ERRORS } from './errors.js';
 import { lockClassification } from './propagation.js';
 
@@ -166,13 +167,13 @@ async function checkRemovalsUnused(transaction: Transaction, before: Scale, dime
       const objects = used.reduce((sum, row) => sum + row.objects, 0);
       const ruleCount = rules.rows.find((row) => row.dimension === existing.key)?.rules ?? 0;
       if (objects > 0 || ruleCount > 0) {
-        throw new AppError(CLASSIFICATION_ERRORS.dimensionInUse, { values: { dimension: existing.key, objects, rules: ruleCount } });
+        throw new AppError(CLASSIFICATION_ERRORS.dimensionInUse, { values: { dimension: localizedName(existing), objects, rules: ruleCount } });
       }
       continue;
     }
     for (const row of used) {
       if (!replacing.levels.some((level) => level.level === row.level)) {
-        throw new AppError(CLASSIFICATION_ERRORS.levelInUse, { values: { dimension: existing.key, level: row.level, objects: row.objects } });
+        throw new AppError(CLASSIFICATION_ERRORS.levelInUse, { values: { dimension: localizedName(existing), level: row.level, objects: row.objects } });
       }
     }
   }

@@ -81,7 +81,7 @@ export const EXCHANGE_PROBLEMS = {
   }),
   levelUnknown: defineProblem('DOCUMENT_LEVEL_UNKNOWN', {
     en: 'The dimension {dimension} has no level {level}.',
-    sv: 'Dimensionen {dimension} har ingen nivå {level}.',
+    sv: 'Aspekten {dimension} har ingen nivå {level}.',
   }),
   reasonMissing: defineProblem('DOCUMENT_REASON_MISSING', {
     en: 'A statement that a requirement is not applicable needs a reason.',
@@ -89,7 +89,7 @@ export const EXCHANGE_PROBLEMS = {
   }),
   ruleLevelIncomplete: defineProblem('DOCUMENT_RULE_LEVEL_INCOMPLETE', {
     en: 'An applicability rule names both a dimension and a minimum level, or neither.',
-    sv: 'En tillämplighetsregel anger både en dimension och en lägsta nivå, eller ingen av dem.',
+    sv: 'En tillämplighetsregel anger både en aspekt och en lägsta nivå, eller ingen av dem.',
   }),
   duplicateKey: defineProblem('DOCUMENT_DUPLICATE_KEY', {
     en: 'The key or id {key} occurs more than once.',
@@ -133,7 +133,7 @@ export const EXCHANGE_PROBLEMS = {
   }),
   csvColumnUnknown: defineProblem('CSV_COLUMN_UNKNOWN', {
     en: 'The column {column} is neither a standard column, a classification dimension nor an attribute. Rename or remove it.',
-    sv: 'Kolumnen {column} är varken en standardkolumn, en klassningsdimension eller ett attribut. Byt namn på den eller ta bort den.',
+    sv: 'Kolumnen {column} är varken en standardkolumn, en klassningsaspekt eller ett attribut. Byt namn på den eller ta bort den.',
   }),
   csvColumnDuplicate: defineProblem('CSV_COLUMN_DUPLICATE', {
     en: 'The column {column} means the same as an earlier column. Keep one of them.',
@@ -177,7 +177,7 @@ export const EXCHANGE_PROBLEMS = {
   }),
   csvLevelInvalid: defineProblem('CSV_LEVEL_INVALID', {
     en: 'The level {value} is not a level of the dimension. Use one of {levels}, by number or name.',
-    sv: 'Nivån {value} är ingen nivå i dimensionen. Använd någon av {levels}, som siffra eller namn.',
+    sv: 'Nivån {value} är ingen nivå i aspekten. Använd någon av {levels}, som siffra eller namn.',
   }),
   csvAttributeNotOfType: defineProblem('CSV_ATTRIBUTE_NOT_OF_TYPE', {
     en: 'Objects of type {type} have no such attribute, so leave the cell empty.',

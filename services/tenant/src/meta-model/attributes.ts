@@ -5,6 +5,7 @@ import { writeAuditEntry, type AuditSource } from '../audit/audit.js';
 import { notifyChange } from '../live/notify.js';
 import { AppErrorWithDetails } from '../model/error-details.js';
 import { convertAttributeValue, isMissingValue, type AttributeValue } from './attribute-values.js';
+import { localizedName } from './names.js';
 import { META_MODEL_ERRORS } from './errors.js';
 import { ATTRIBUTE_COLUMNS, readObjectType, toAttributeDefinition, type AttributeDefinition, type AttributeKind, type Choice, type ObjectType } from './meta-model.js';
 import { checkVersion } from './version-conflict.js';
@@ -169,7 +170,7 @@ export async function removeAttribute(
     throw new AppErrorWithDetails(
       META_MODEL_ERRORS.attributeRemovalCountChanged,
       { values },
-      { values: { attribute: attributeKey, values, confirmed: confirmedValues } },
+      { values: { attribute: localizedName(before), values, confirmed: confirmedValues } },
     );
   }
 
@@ -268,7 +269,7 @@ async function planValueConversions(
     throw new AppErrorWithDetails(
       META_MODEL_ERRORS.attributeValuesIncompatible,
       { values: broken },
-      { values: { attribute: definition.key, values: broken } },
+      { values: { attribute: localizedName(definition), values: broken } },
     );
   }
   return { conversions };

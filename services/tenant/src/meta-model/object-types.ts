@@ -4,6 +4,7 @@ import { writeAuditEntry, type AuditSource } from '../audit/audit.js';
 import { lockClassification, recomputeAll } from '../classification/propagation.js';
 import { notifyChange } from '../live/notify.js';
 import { AppErrorWithDetails } from '../model/error-details.js';
+import { localizedName } from './names.js';
 import { META_MODEL_ERRORS } from './errors.js';
 import { OBJECT_TYPE_COLUMNS, readObjectType, toObjectType, type ObjectType, type ObjectTypeRole } from './meta-model.js';
 import { checkVersion } from './version-conflict.js';
@@ -63,7 +64,7 @@ export async function changeObjectType(transaction: Transaction, source: AuditSo
   checkVersion(META_MODEL_ERRORS.objectTypeVersionConflict, before, { ...changes });
 
   const roleChanges = changes.role !== undefined && changes.role !== before.role;
-  if (roleChanges && before.builtIn) throw new AppError(META_MODEL_ERRORS.objectTypeBuiltIn, { values: { type: key } });
+  if (roleChanges && before.builtIn) throw new AppError(META_MODEL_ERRORS.objectTypeBuiltIn, { values: { type: localizedName(before) } });
 
   const result = await transaction.query(
     `UPDATE object_types SET name_sv = coalesce($2, name_sv), name_en = coalesce($3, name_en), icon = coalesce($4, icon),
@@ -102,17 +103,17 @@ export async function removeObjectType(transaction: Transaction, source: AuditSo
   const before = await readObjectType(transaction, key, { lock: 'update' });
   if (!before) throw new AppError(META_MODEL_ERRORS.objectTypeNotFound, { values: { type: key } });
   checkVersion(META_MODEL_ERRORS.objectTypeVersionConflict, before, { version });
-  if (before.builtIn) throw new AppError(META_MODEL_ERRORS.objectTypeBuiltIn, { values: { type: key } });
+  if (before.builtIn) throw new AppError(META_MODEL_ERRORS.objectTypeBuiltIn, { values: { type: localizedName(before) } });
 
   const objects = await transaction.query<{ count: number }>('SELECT count(*)::int AS count FROM objects WHERE type = $1', [key]);
   if (objects.rows[0]!.count > 0) {
-    throw new AppError(META_MODEL_ERRORS.objectTypeInUse, { values: { type: key, objects: objects.rows[0]!.count } });
+    throw new AppError(META_MODEL_ERRORS.objectTypeInUse, { values: { type: localizedName(before), objects: objects.rows[0]!.count } });
   }
   const references = await findReferencesTo(transaction, key);
   if (references.relationTypes.length + references.attributes.length + references.applicabilityRules > 0) {
     throw new AppErrorWithDetails(META_MODEL_ERRORS.objectTypeReferenced, references, {
       values: {
-        type: key,
+        type: localizedName(before),
         relationTypes: references.relationTypes.length,
         attributes: references.attributes.length,
         rules: references.applicabilityRules,

@@ -3,6 +3,7 @@ import type { Transaction } from '../db/transaction.js';
 import { writeAuditEntry, type AuditSource } from '../audit/audit.js';
 import { lockClassification, recomputeAll } from '../classification/propagation.js';
 import { notifyChange } from '../live/notify.js';
+import { localizedName } from './names.js';
 import { META_MODEL_ERRORS } from './errors.js';
 import { readRelationType, toRelationType, RELATION_TYPE_COLUMNS, type ProtectionFlow, type RelationType } from './meta-model.js';
 import { checkVersion } from './version-conflict.js';
@@ -83,7 +84,7 @@ export async function changeRelationType(
   const targetTypes = changes.targetTypes !== undefined ? changes.targetTypes : before.targetTypes;
   await checkEndTypesExist(transaction, [...(sourceTypes ?? []), ...(targetTypes ?? [])]);
   const breaking = await countRelationsOutside(transaction, key, sourceTypes, targetTypes);
-  if (breaking > 0) throw new AppError(META_MODEL_ERRORS.relationTypeEndsInUse, { values: { type: key, relations: breaking } });
+  if (breaking > 0) throw new AppError(META_MODEL_ERRORS.relationTypeEndsInUse, { values: { type: localizedName(before), relations: breaking } });
 
   const result = await transaction.query(
     `UPDATE relation_types SET name_sv = coalesce($2, name_sv), name_en = coalesce($3, name_en),
@@ -122,11 +123,11 @@ export async function removeRelationType(transaction: Transaction, source: Audit
   const before = await readRelationType(transaction, key, { lock: true });
   if (!before) throw new AppError(META_MODEL_ERRORS.relationTypeNotFound, { values: { type: key } });
   checkVersion(META_MODEL_ERRORS.relationTypeVersionConflict, before, { version });
-  if (before.builtIn) throw new AppError(META_MODEL_ERRORS.relationTypeBuiltIn, { values: { type: key } });
+  if (before.builtIn) throw new AppError(META_MODEL_ERRORS.relationTypeBuiltIn, { values: { type: localizedName(before) } });
 
   const relations = await transaction.query<{ count: number }>('SELECT count(*)::int AS count FROM relations WHERE type = $1', [key]);
   if (relations.rows[0]!.count > 0) {
-    throw new AppError(META_MODEL_ERRORS.relationTypeInUse, { values: { type: key, relations: relations.rows[0]!.count } });
+    throw new AppError(META_MODEL_ERRORS.relationTypeInUse, { values: { type: localizedName(before), relations: relations.rows[0]!.count } });
   }
 
   await transaction.query('DELETE FROM relation_types WHERE key = $1', [key]);

@@ -126,7 +126,7 @@ describe('meta-model checks', () => {
         { field: 'attributes.colour', code: 'ATTRIBUTE_UNKNOWN' },
         { field: 'attributes.serial', code: 'ATTRIBUTE_REQUIRED' },
       ]);
-      expect(error.userMessage('en')).toContain('hostname, colour, serial');
+      expect(error.userMessage('en')).toContain('Host name, colour, Serial number');
     });
 
     it('rejects a type the meta-model lacks', async () => {
@@ -165,7 +165,7 @@ describe('meta-model checks', () => {
         { field: 'sourceId', code: 'RELATION_SOURCE_TYPE_NOT_ALLOWED' },
         { field: 'targetId', code: 'RELATION_TARGET_TYPE_NOT_ALLOWED' },
       ]);
-      expect(error.userMessage('sv')).toContain('handled_in');
+      expect(error.userMessage('sv')).toContain('av typen hanteras i kan inte gå från ett objekt av typen Applikation');
     });
   });
 

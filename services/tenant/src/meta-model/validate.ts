@@ -3,6 +3,7 @@ import type { Transaction } from '../db/transaction.js';
 import type { Attributes } from '../model/schemas.js';
 import { checkAttributeValue, isMissingValue } from './attribute-values.js';
 import { ATTRIBUTE_FIELD_CODES, META_MODEL_ERRORS, RELATION_FIELD_CODES } from './errors.js';
+import { joinNames, keyAsName, localizedName, readObjectTypeNames } from './names.js';
 import { readObjectType, sourceEndAllowed, targetEndAllowed, toRelationType, RELATION_TYPE_COLUMNS, type AttributeDefinition, type ObjectType } from './meta-model.js';
 
 export { loadMetaModel, type MetaModel } from './meta-model.js';
@@ -47,8 +48,14 @@ export async function checkObjectInput(
 
   if (problems.size > 0) {
     const fields: FieldProblem[] = [...problems].map(([key, code]) => ({ field: `attributes.${key}`, code }));
+    // Attributes the type defines are named in the user's language, and an unknown key can only be named by itself.
+    const definitions = new Map(type.attributes.map((definition) => [definition.key, definition]));
+    const names = [...problems.keys()].map((key) => {
+      const definition = definitions.get(key);
+      return definition ? localizedName(definition) : keyAsName(key);
+    });
     throw new AppError(META_MODEL_ERRORS.objectAttributesInvalid, {
-      values: { attributes: [...problems.keys()].join(', ') },
+      values: { attributes: joinNames(names) },
       fields,
       detail: `object of type ${type.key}: ${fields.map((field) => `${field.field} ${field.code}`).join('; ')}`,
     });
@@ -141,9 +148,11 @@ export async function checkRelationAllowed(
   if (!sourceEndAllowed(relationType, input.sourceType)) fields.push({ field: 'sourceId', code: RELATION_FIELD_CODES.sourceNotAllowed });
   if (!targetEndAllowed(relationType, input.targetType)) fields.push({ field: 'targetId', code: RELATION_FIELD_CODES.targetNotAllowed });
   if (fields.length > 0) {
+    const typeNames = await readObjectTypeNames(transaction, [input.sourceType, input.targetType]);
     throw new AppError(META_MODEL_ERRORS.relationNotAllowed, {
-      values: { type: input.type, sourceType: input.sourceType, targetType: input.targetType },
+      values: { type: localizedName(relationType), sourceType: typeNames.get(input.sourceType)!, targetType: typeNames.get(input.targetType)! },
       fields,
+      detail: `relation type ${input.type} from ${input.sourceType} to ${input.targetType}`,
     });
   }
 }

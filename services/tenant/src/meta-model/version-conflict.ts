@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ErrorDefinition } from '@esm/common';
 import { AppErrorWithDetails } from '../model/error-details.js';
+import { localizedName } from './names.js';
 
 /**
  * Throws `definition` (a 409) when a change names another version than the
@@ -8,7 +9,7 @@ import { AppErrorWithDetails } from '../model/error-details.js';
  * `differingFields`, the fields of the request whose value differs from the
  * current one: those the user must compare before trying again.
  */
-export function checkVersion<T extends { key: string; version: number }>(
+export function checkVersion<T extends { key: string; nameSv: string; nameEn: string; version: number }>(
   definition: ErrorDefinition,
   current: T,
   requested: { version: number } & Record<string, unknown>,
@@ -21,6 +22,6 @@ export function checkVersion<T extends { key: string; version: number }>(
   throw new AppErrorWithDetails(
     definition,
     { current, differingFields },
-    { values: { type: current.key }, detail: `${current.key} is at version ${current.version}, the request names ${requested.version}` },
+    { values: { type: localizedName(current) }, detail: `${current.key} is at version ${current.version}, the request names ${requested.version}` },
   );
 }

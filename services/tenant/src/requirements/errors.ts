@@ -78,7 +78,7 @@ export const REQUIREMENT_ERRORS = {
   /** The counts in the delete request differ from what the delete would remove now. */
   deleteUnconfirmed: defineError('REQUIREMENT_SET_DELETE_UNCONFIRMED', 409, {
     en: 'Deleting the requirement set removes {requirements} requirements and groups and {statements} compliance statements. Send these counts to confirm the deletion.',
-    sv: 'Om kravsamlingen tas bort försvinner {requirements} krav och grupper och {statements} efterlevnadsbedömningar. Skicka med dessa antal för att bekräfta borttagningen.',
+    sv: 'Om kravsamlingen tas bort försvinner {requirements} krav och grupper och {statements} ställningstagandear. Skicka med dessa antal för att bekräfta borttagningen.',
   }),
 };
 
@@ -95,7 +95,7 @@ export const APPLICABILITY_ERRORS = {
   }),
   levelUnknown: defineError('APPLICABILITY_LEVEL_UNKNOWN', 422, {
     en: 'Level {level} does not exist in the classification dimension {dimension}. Choose a dimension and a level of the classification scale.',
-    sv: 'Nivån {level} finns inte i klassningsdimensionen {dimension}. Välj en dimension och en nivå ur klassningsskalan.',
+    sv: 'Nivån {level} finns inte i klassningsaspekten {dimension}. Välj en aspekt och en nivå ur klassningsskalan.',
   }),
 };
 
@@ -103,7 +103,7 @@ export const APPLICABILITY_ERRORS = {
 export const STATEMENT_ERRORS = {
   statementNotFound: defineError('STATEMENT_NOT_FOUND', 404, {
     en: 'The object has no compliance statement for this requirement.',
-    sv: 'Objektet har ingen efterlevnadsbedömning för det här kravet.',
+    sv: 'Objektet har ingen ställningstagande för det här kravet.',
   }),
   reasonMissing: defineError('STATEMENT_REASON_MISSING', 422, {
     en: 'A requirement marked as not applicable needs a reason. Write why it does not apply.',
@@ -111,20 +111,20 @@ export const STATEMENT_ERRORS = {
   }),
   versionConflict: defineError('STATEMENT_VERSION_CONFLICT', 409, {
     en: 'The compliance statement was changed by someone else since you loaded it, or it already exists and the request names no version. Review the current statement and apply your change again.',
-    sv: 'Efterlevnadsbedömningen har ändrats av någon annan sedan du läste in den, eller så finns den redan och förfrågan anger ingen version. Granska den aktuella bedömningen och gör din ändring igen.',
+    sv: 'Ställningstagandet har ändrats av någon annan sedan du läste in den, eller så finns den redan och förfrågan anger ingen version. Granska det aktuella ställningstagandet och gör din ändring igen.',
   }),
   /** The requirement's applicability rules exclude the object, or the object is itself a requirement set or requirement. */
   notApplicable: defineError('STATEMENT_REQUIREMENT_NOT_APPLICABLE', 422, {
     en: 'Requirement {identifier} does not apply to the object "{object}" under the applicability rules, so it cannot get a compliance statement.',
-    sv: 'Kravet {identifier} gäller inte objektet "{object}" enligt tillämplighetsreglerna och kan därför inte få en efterlevnadsbedömning.',
+    sv: 'Kravet {identifier} gäller inte objektet "{object}" enligt tillämplighetsreglerna och kan därför inte få något ställningstagande.',
   }),
   requirementIsGroup: defineError('STATEMENT_REQUIREMENT_IS_GROUP', 422, {
     en: '{identifier} is a group of requirements. Compliance statements are made on the requirements in it.',
-    sv: '{identifier} är en grupp av krav. Efterlevnadsbedömningar görs på kraven i den.',
+    sv: '{identifier} är en grupp av krav. Ställningstaganden görs på kraven i den.',
   }),
   requirementWithdrawn: defineError('STATEMENT_REQUIREMENT_WITHDRAWN', 422, {
     en: 'Requirement {identifier} was withdrawn from its catalog. Its statements are kept but cannot be changed; they can only be removed.',
-    sv: 'Kravet {identifier} har dragits tillbaka ur sin katalog. Dess bedömningar finns kvar men kan inte ändras, bara tas bort.',
+    sv: 'Kravet {identifier} har dragits tillbaka ur sin katalog. Dess ställningstaganden finns kvar men kan inte ändras, bara tas bort.',
   }),
   bulkDuplicate: defineError('STATEMENT_BULK_DUPLICATE', 422, {
     en: 'The list names the same object and requirement more than once. Send each pair once.',

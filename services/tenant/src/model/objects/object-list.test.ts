@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestTenant, createUserWithToken, type TestTenant } from '../../test-support/tenant-fixture.js';
 import { createObjectAs, type ObjectBody } from '../../test-support/model-requests.js';
+import { createRequirementSetThroughApi } from '../../test-support/requirements.js';
 
 describe('object lists', () => {
   let tenant: TestTenant;
@@ -184,6 +185,58 @@ describe('object lists', () => {
       const response = await list(query);
       expect(response.statusCode).toBe(400);
       expect(response.json().error.code).toBe(code);
+    });
+  });
+
+  describe('role exclusion', () => {
+    beforeAll(async () => {
+      // Every name holds the word zqrole, so a search finds exactly these rows.
+      const admin = (await createUserWithToken(tenant, 'admin')).token;
+      await createRequirementSetThroughApi(tenant, admin, 'Set zqrole', [
+        { identifier: 'R1', title: 'Alfa zqrole' },
+        { identifier: 'R2', title: 'Charlie zqrole' },
+        { identifier: 'R3', title: 'Echo zqrole' },
+      ]);
+      for (const name of ['Bravo zqrole', 'Delta zqrole', 'Foxtrot zqrole']) await createObjectAs(tenant, writer, { type: 'paged', name });
+    });
+
+    it('leaves out requirement sets and requirements on every page', async () => {
+      const everything = await allPages('q=zqrole', 500);
+      expect(everything.map((object) => object.type).sort()).toEqual(['paged', 'paged', 'paged', 'requirement', 'requirement', 'requirement', 'requirement_set']);
+      for (const limit of [1, 2, 500]) {
+        const kept = await allPages('q=zqrole&excludeRoles=requirement_set,requirement', limit);
+        expect(kept.map((object) => object.name)).toEqual(['Bravo zqrole', 'Delta zqrole', 'Foxtrot zqrole']);
+      }
+    });
+
+    it('leaves out only the roles it names', async () => {
+      const kept = await allPages('q=zqrole&excludeRoles=requirement_set', 500);
+      expect(kept.filter((object) => object.type === 'requirement_set')).toEqual([]);
+      expect(kept.filter((object) => object.type === 'requirement')).toHaveLength(3);
+    });
+
+    it('ends a page early only at the last matching row', async () => {
+      // Sorted by name the requirements lie between the kept rows, and the last page must still end with next: null.
+      const first = await list('q=zqrole&excludeRoles=requirement_set,requirement&limit=2');
+      expect(first.json().objects.map((object: ObjectBody) => object.name)).toEqual(['Bravo zqrole', 'Delta zqrole']);
+      const second = await list(`q=zqrole&excludeRoles=requirement_set,requirement&limit=2&after=${first.json().next}`);
+      expect(second.json()).toMatchObject({ objects: [{ name: 'Foxtrot zqrole' }], next: null });
+    });
+
+    it('leaves out requirement objects from a list without a search', async () => {
+      const kept = await allPages('excludeRoles=requirement_set,requirement', 500);
+      expect(kept.length).toBeGreaterThan(0);
+      expect(kept.filter((object) => object.type === 'requirement' || object.type === 'requirement_set')).toEqual([]);
+    });
+
+    it.each([
+      ['an unknown role', 'excludeRoles=requirements'],
+      ['an empty role', 'excludeRoles=requirement,'],
+      ['roles separated by spaces', 'excludeRoles=requirement%20requirement_set'],
+    ])('rejects %s with REQUEST_INVALID', async (_case, query) => {
+      const response = await list(query);
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error.code).toBe('REQUEST_INVALID');
     });
   });
 

@@ -2,6 +2,7 @@ import { AppError } from '@esm/common';
 import type { Transaction } from '../../db/transaction.js';
 import { MODEL_ERRORS } from '../errors.js';
 import { decodePageCursor, encodePageCursor, type CursorKeyFormat, type PageCursor } from '../page-cursor.js';
+import type { ObjectTypeRole } from '../../meta-model/meta-model.js';
 import { OBJECT_COLUMNS, toObjectView, type ObjectView } from './object-view.js';
 import { buildSearchQuery } from './search-query.js';
 
@@ -24,6 +25,8 @@ export interface ObjectListQuery {
   /** Words to find in names and descriptions. */
   q?: string;
   attributeFilters: AttributeFilterParameter[];
+  /** Leaves out the objects whose type has one of these roles. */
+  excludeRoles?: ObjectTypeRole[];
   sort: ObjectSort;
   limit: number;
   /** The `next` value of the previous page. */
@@ -81,6 +84,10 @@ export async function listObjects(transaction: Transaction, query: ObjectListQue
   const parameters = new StatementParameters();
   const conditions: string[] = [];
   if (query.type !== undefined) conditions.push(`type = ${parameters.add(query.type)}`);
+  if (query.excludeRoles !== undefined && query.excludeRoles.length > 0) {
+    // ARRAY(...) is computed once per statement, so each row is tested against a short list of type keys.
+    conditions.push(`type <> ALL (ARRAY(SELECT key FROM object_types WHERE role = ANY(${parameters.add(query.excludeRoles)}::text[])))`);
+  }
   for (const filter of await resolveAttributeFilters(transaction, query.type, query.attributeFilters)) {
     conditions.push(filterCondition(filter, parameters));
   }

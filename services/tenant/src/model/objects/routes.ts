@@ -14,6 +14,7 @@ import {
   typeSchema,
   versionSchema,
 } from '../schemas.js';
+import { OBJECT_TYPE_ROLES, type ObjectTypeRole } from '../../meta-model/meta-model.js';
 import { ATTRIBUTE_FILTER_PREFIX, listObjects, OBJECT_SORTS, type ObjectSort } from './object-list.js';
 import { deleteObject, previewObjectDeletion } from './object-deletion.js';
 import { createObject, getObjectWithRelations, updateObject, type NewObject, type ObjectChanges } from './objects.js';
@@ -21,17 +22,21 @@ import { createObject, getObjectWithRelations, updateObject, type NewObject, typ
 /** Most attribute filters one list request may carry. */
 const MAX_ATTRIBUTE_FILTERS = 20;
 
+/** A comma-separated list of object type roles, such as `requirement_set,requirement`. */
+const ROLE_LIST_PATTERN = `^(${OBJECT_TYPE_ROLES.join('|')})(,(${OBJECT_TYPE_ROLES.join('|')}))*$`;
+
 const listQuerySchema = {
   type: 'object',
   additionalProperties: false,
   // The named parameters plus the attribute filters, whose number the handler checks exactly.
-  maxProperties: 5 + MAX_ATTRIBUTE_FILTERS,
+  maxProperties: 6 + MAX_ATTRIBUTE_FILTERS,
   properties: {
     type: typeSchema,
     q: { type: 'string', maxLength: 500, pattern: NO_NUL_PATTERN },
     sort: { type: 'string', enum: OBJECT_SORTS, default: 'name' },
     limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
     after: { type: 'string', maxLength: 2000 },
+    excludeRoles: { type: 'string', maxLength: 200, pattern: ROLE_LIST_PATTERN },
   },
   // `attribute.<key>`, `attribute.<key>.min` and `attribute.<key>.max`, for keys of up to 200 characters.
   patternProperties: {
@@ -68,7 +73,10 @@ const deleteQuerySchema = {
 } as const;
 
 type ById = { Params: { id: string } };
-type ListQuery = { type?: string; q?: string; sort: ObjectSort; limit: number; after?: string } & Record<string, string | number | undefined>;
+type ListQuery = { type?: string; q?: string; sort: ObjectSort; limit: number; after?: string; excludeRoles?: string } & Record<
+  string,
+  string | number | undefined
+>;
 
 /**
  * Registers the object routes: list, create, read, change, deletion preview
@@ -89,13 +97,14 @@ function registerRoutes(app: FastifyInstance, context: TenantContext): void {
 
   app.get<{ Querystring: ListQuery }>('/api/objects', { schema: { querystring: listQuerySchema }, preHandler: read }, async (request) => {
     const { type, q, sort, limit, after } = request.query;
+    const excludeRoles = request.query.excludeRoles === undefined ? [] : (request.query.excludeRoles.split(',') as ObjectTypeRole[]);
     const attributeFilters = Object.entries(request.query)
       .filter(([name]) => name.startsWith(ATTRIBUTE_FILTER_PREFIX))
       .map(([name, value]) => ({ name: name.slice(ATTRIBUTE_FILTER_PREFIX.length), value: String(value) }));
     if (attributeFilters.length > MAX_ATTRIBUTE_FILTERS) {
       throw new AppError(COMMON_ERRORS.invalidRequest, { values: { reason: `at most ${MAX_ATTRIBUTE_FILTERS} attribute filters are allowed` } });
     }
-    return withRequestTransaction(context, request, (transaction) => listObjects(transaction, { type, q, sort, limit, after, attributeFilters }));
+    return withRequestTransaction(context, request, (transaction) => listObjects(transaction, { type, q, sort, limit, after, attributeFilters, excludeRoles }));
   });
 
   app.post<{ Body: NewObject }>('/api/objects', { schema: { body: createBodySchema }, preHandler: write }, async (request, reply) => {

@@ -1,6 +1,7 @@
 import { AppError } from '@esm/common';
 import type { Transaction } from '../../db/transaction.js';
 import type { ObjectType } from '../../meta-model/meta-model.js';
+import { localizedName, readObjectTypeName, readRelationTypeNames } from '../../meta-model/names.js';
 import { checkRelationAllowed } from '../../meta-model/validate.js';
 import { AppErrorWithDetails } from '../error-details.js';
 import { MODEL_ERRORS } from '../errors.js';
@@ -13,7 +14,7 @@ const REQUIREMENT_ROLES: ReadonlySet<string> = new Set(['requirement_set', 'requ
 /** Throws 422 OBJECT_TYPE_RESERVED when the type is a requirement set or requirement type. An unknown type (null) passes. */
 export function rejectRequirementTypes(objectType: ObjectType | null): void {
   if (objectType && REQUIREMENT_ROLES.has(objectType.role)) {
-    throw new AppError(MODEL_ERRORS.objectTypeReserved, { values: { type: objectType.key } });
+    throw new AppError(MODEL_ERRORS.objectTypeReserved, { values: { type: localizedName(objectType) }, detail: `object type ${objectType.key}` });
   }
 }
 
@@ -43,12 +44,20 @@ export async function checkRelationsAllowTypeChange(transaction: Transaction, ob
   }
   if (broken.length === 0) return;
 
-  const named = broken.slice(0, RELATIONS_IN_MESSAGE).map((relation) => `${relation.source.name} –${relation.type}→ ${relation.target.name}`);
-  if (broken.length > RELATIONS_IN_MESSAGE) named.push(`… (${broken.length - RELATIONS_IN_MESSAGE})`);
+  const relationsInMessage = broken.slice(0, RELATIONS_IN_MESSAGE);
+  const relationNames = await readRelationTypeNames(transaction, [...new Set(relationsInMessage.map((relation) => relation.type))]);
+  const describeRelations = (locale: 'sv' | 'en') => {
+    const named = relationsInMessage.map((relation) => `${relation.source.name} –${relationNames.get(relation.type)![locale]}→ ${relation.target.name}`);
+    if (broken.length > RELATIONS_IN_MESSAGE) named.push(`… (${broken.length - RELATIONS_IN_MESSAGE})`);
+    return named.join(', ');
+  };
   throw new AppErrorWithDetails(
     MODEL_ERRORS.objectTypeChangeBreaksRelations,
     { relations: broken.map(({ id, type, source, target }) => ({ id, type, source, target })) },
-    { values: { type: newType, relations: named.join(', ') }, detail: `${broken.length} relations of object ${object.id} forbid type ${newType}` },
+    {
+      values: { type: await readObjectTypeName(transaction, newType), relations: { sv: describeRelations('sv'), en: describeRelations('en') } },
+      detail: `${broken.length} relations of object ${object.id} forbid type ${newType}`,
+    },
   );
 }
 

@@ -94,7 +94,7 @@ describe('relation routes', () => {
           target: { id: information.id, name: 'Salaries', type: 'information_object' },
         },
       ]);
-      expect(error.message).toContain('Payroll run –uses_information→ Salaries');
+      expect(error.message).toContain('Payroll run –uses→ Salaries');
       expect(await snapshotModel(tenant)).toEqual(before);
     });
 

@@ -2,6 +2,7 @@ import { AppError } from '@esm/common';
 import type { Transaction } from '../../db/transaction.js';
 import { writeAuditEntry, type AuditSource } from '../../audit/audit.js';
 import { notifyChange } from '../../live/notify.js';
+import { readDimensionName } from '../../meta-model/names.js';
 import { APPLICABILITY_ERRORS, REQUIREMENT_ERRORS } from '../errors.js';
 
 /** An applicability rule as the API returns it. */
@@ -114,7 +115,9 @@ async function checkObjectTypes(transaction: Transaction, types: string[]): Prom
 
 async function checkLevel(transaction: Transaction, dimension: string, level: number): Promise<void> {
   const result = await transaction.query('SELECT 1 FROM classification_levels WHERE dimension = $1 AND level = $2', [dimension, level]);
-  if (result.rowCount === 0) throw new AppError(APPLICABILITY_ERRORS.levelUnknown, { values: { dimension, level } });
+  if (result.rowCount === 0) {
+    throw new AppError(APPLICABILITY_ERRORS.levelUnknown, { values: { dimension: await readDimensionName(transaction, dimension), level } });
+  }
 }
 
 function describeRule(rule: RuleView): string {
