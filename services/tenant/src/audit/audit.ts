@@ -126,18 +126,25 @@ export interface AuditEntryView {
   after: unknown;
 }
 
-/** Lists audit entries newest first, starting below the entry id `before` when given. */
+/** A page of the audit log: at most `limit` entries below the id `before`, about the object `objectId` when given. */
+export interface AuditPageRequest {
+  limit: number;
+  before: string | undefined;
+  objectId: string | undefined;
+}
+
+/**
+ * Lists audit entries newest first, starting below the entry id `before`
+ * when given. With `objectId`, lists only the entries about that object: its
+ * own, its classification and compliance statements, and the relations that
+ * have it at either end (`esm.audit_entry_object_ids`, migration 009).
+ */
 export async function listAuditEntries(
   transaction: Transaction,
-  page: { limit: number; before: string | undefined },
+  page: AuditPageRequest,
 ): Promise<{ entries: AuditEntryView[]; next: string | null }> {
-  // The output column id is text, and a bare `ORDER BY id` would sort by it ("9" after "14"), so
-  // the order names the table's bigint column.
-  const result = await transaction.query(
-    `SELECT audit_entries.id::text AS id, at, actor_id, actor_email, action, entity_type, entity_id, summary, before, after
-     FROM audit_entries WHERE ($1::bigint IS NULL OR audit_entries.id < $1::bigint) ORDER BY audit_entries.id DESC LIMIT $2`,
-    [page.before ?? null, page.limit + 1],
-  );
+  const query = buildAuditPageQuery(page);
+  const result = await transaction.query(query.text, query.values);
   const rows = result.rows.slice(0, page.limit);
   const entries = rows.map((row) => ({
     id: row.id as string,
@@ -152,4 +159,23 @@ export async function listAuditEntries(
   }));
   const next = result.rows.length > page.limit ? (entries.at(-1)?.id ?? null) : null;
   return { entries, next };
+}
+
+/**
+ * Builds the SQL of one page, fetching one entry more than `limit` to tell
+ * whether a next page exists. The statement runs with search_path `esm`.
+ */
+export function buildAuditPageQuery(page: AuditPageRequest): { text: string; values: unknown[] } {
+  const conditions = ['($1::bigint IS NULL OR audit_entries.id < $1::bigint)'];
+  const values: unknown[] = [page.before ?? null, page.limit + 1];
+  if (page.objectId !== undefined) {
+    // The expression is the one the GIN index audit_entries_object_ids is built on, so the planner can use the index.
+    values.push(page.objectId);
+    conditions.push(`audit_entry_object_ids(entity_type, entity_id, before, after) @> ARRAY[$${values.length}::text]`);
+  }
+  // The output column id is text, and a bare `ORDER BY id` would sort by it ("9" after "14"), so
+  // the order names the table's bigint column.
+  const text = `SELECT audit_entries.id::text AS id, at, actor_id, actor_email, action, entity_type, entity_id, summary, before, after
+     FROM audit_entries WHERE ${conditions.join(' AND ')} ORDER BY audit_entries.id DESC LIMIT $2`;
+  return { text, values };
 }

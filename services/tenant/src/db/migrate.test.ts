@@ -103,6 +103,7 @@ describe('runMigrations', () => {
       '006-password-resets',
       '007-meta-model-classification-requirements',
       '008-relation-end-checks-archimate-relation-types',
+      '009-audit-entry-object-index',
     ]);
   });
 
