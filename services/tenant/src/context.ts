@@ -21,13 +21,15 @@ export interface TenantContext {
 /**
  * Runs `work` in a transaction for the request's user. A read-level user's
  * transaction runs under the read-only role, so PostgreSQL rejects its writes
- * whatever the route does.
+ * whatever the route does. With `rollBack`, the transaction is rolled back
+ * after `work` succeeds, so a dry run leaves nothing behind.
  */
 export function withRequestTransaction<T>(
   context: TenantContext,
   request: FastifyRequest,
   work: (transaction: Transaction) => Promise<T>,
+  options: { rollBack?: boolean } = {},
 ): Promise<T> {
   const readOnly = request.user?.accessLevel !== 'write' && request.user?.accessLevel !== 'admin';
-  return withTransaction(context.database, { readOnly }, work);
+  return withTransaction(context.database, { readOnly, rollBack: options.rollBack }, work);
 }

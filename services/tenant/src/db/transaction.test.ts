@@ -63,3 +63,42 @@ describe('a transaction whose connection drops', () => {
     expect(result).toBe(1);
   });
 });
+
+describe('a transaction with rollBack', () => {
+  let tenant: TestTenant;
+  let pool: pg.Pool;
+  let database: DatabaseAccess;
+
+  beforeAll(async () => {
+    tenant = await createTestTenant('transaction-roll-back');
+    pool = createAppPool(tenant.secret.database.app, createLogger('transaction-test', { level: 'silent' }));
+    database = { pool, readOnlyRole: tenant.secret.database.readOnly.user };
+  });
+
+  afterAll(async () => {
+    await pool.end();
+    await tenant.close();
+  });
+
+  const countObjects = async () => (await tenant.admin.query<{ count: number }>('SELECT count(*)::int AS count FROM esm.objects')).rows[0]!.count;
+
+  it('returns the result and keeps no write', async () => {
+    const before = await countObjects();
+
+    const inserted = await withTransaction(database, { readOnly: false, rollBack: true }, async (transaction) => {
+      await transaction.query("INSERT INTO objects (type, name) VALUES ('process', 'Rolled back')");
+      return (await transaction.query<{ count: number }>('SELECT count(*)::int AS count FROM objects')).rows[0]!.count;
+    });
+
+    expect(inserted).toBe(before + 1);
+    expect(await countObjects()).toBe(before);
+  });
+
+  it('commits without rollBack', async () => {
+    const before = await countObjects();
+
+    await withTransaction(database, { readOnly: false }, (transaction) => transaction.query("INSERT INTO objects (type, name) VALUES ('process', 'Committed')"));
+
+    expect(await countObjects()).toBe(before + 1);
+  });
+});

@@ -11,15 +11,26 @@ export interface DatabaseAccess {
 /** A transaction's client, the only handle domain functions get. */
 export type Transaction = pg.PoolClient;
 
+/** How withTransaction runs its work. */
+export interface TransactionOptions {
+  /** Switch to the read-only role first, so PostgreSQL itself rejects a write even when a route forgot its access check. */
+  readOnly: boolean;
+  /**
+   * Roll back after `work` succeeds instead of committing, for a dry run.
+   * Nothing it wrote stays, and PostgreSQL sends the NOTIFY messages it
+   * queued only on commit, so none of them is sent.
+   */
+  rollBack?: boolean;
+}
+
 /**
- * Runs `work` in one transaction and commits it, or rolls back on any error.
- * With `readOnly`, the transaction first runs `SET LOCAL ROLE <read-only
- * role>`, so PostgreSQL itself rejects a write even when a route forgot its
- * access check.
+ * Runs `work` in one transaction and commits it, or rolls back on any error
+ * (or always, with `rollBack`). With `readOnly`, the transaction first runs
+ * `SET LOCAL ROLE <read-only role>`.
  */
 export async function withTransaction<T>(
   database: DatabaseAccess,
-  options: { readOnly: boolean },
+  options: TransactionOptions,
   work: (transaction: Transaction) => Promise<T>,
 ): Promise<T> {
   let client: pg.PoolClient;
@@ -45,7 +56,7 @@ export async function withTransaction<T>(
     await client.query('BEGIN');
     if (options.readOnly) await client.query(`SET LOCAL ROLE ${pg.escapeIdentifier(database.readOnlyRole)}`);
     const result = await work(client);
-    await client.query('COMMIT');
+    await client.query(options.rollBack ? 'ROLLBACK' : 'COMMIT');
     return result;
   } catch (error) {
     broken = await rollBack(client, error);

@@ -154,6 +154,62 @@ describe('model export and import', () => {
     expect(await countRows(target, 'objects')).toBe(0);
   });
 
+  function previewInto(tenant: TestTenant, token: string, document: unknown) {
+    return tenant.app.inject({
+      method: 'POST',
+      url: '/api/imports/model?dryRun=true',
+      headers: { ...bearer(token), 'content-type': 'application/json', 'accept-language': 'sv' },
+      payload: JSON.stringify(document),
+    });
+  }
+
+  async function targetRowCounts() {
+    const tables = ['objects', 'relations', 'requirements', 'object_types', 'audit_entries'];
+    const counts = await Promise.all(tables.map(async (table) => (await target.admin.query(`SELECT count(*)::int AS count FROM esm.${table}`)).rows[0].count as number));
+    return Object.fromEntries(tables.map((table, index) => [table, counts[index]]));
+  }
+
+  it('previews a model import without changing any table', async () => {
+    const document = (await exportFrom(source, sourceAdmin)).json();
+    const before = await targetRowCounts();
+
+    const response = await previewInto(target, targetAdmin, document);
+
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    const preview = response.json();
+    expect(preview).toMatchObject({ dryRun: true, objects: 5, requirementSets: 1, requirements: 4, relations: 3, statements: 2 });
+    const created = (changes: { created: number }[]) => changes.reduce((total, change) => total + change.created, 0);
+    expect(preview.objectTypes).toBe(document.metaModel.objectTypes.length);
+    expect(created(preview.objectsByType)).toBe(10);
+    expect(created(preview.relationsByType)).toBe(3);
+    expect(preview.objectsByType).toContainEqual({ type: 'data_centre', name: 'Datacenter', created: expect.any(Number), updated: 0 });
+    expect(await targetRowCounts()).toEqual(before);
+  });
+
+  it('previews a broken document with its problems and paths', async () => {
+    const document = (await exportFrom(source, sourceAdmin)).json();
+    document.relations[0].type = 'no_such_type';
+    const before = await targetRowCounts();
+
+    const response = await previewInto(target, targetAdmin, document);
+
+    expect(response.statusCode).toBe(422);
+    const error = response.json().error;
+    expect(error.code).toBe('EXCHANGE_DOCUMENT_INVALID');
+    expect(error.problems).toContainEqual(expect.objectContaining({ path: '/relations/0/type', code: 'DOCUMENT_REFERENCE_UNRESOLVED' }));
+    expect(await targetRowCounts()).toEqual(before);
+  });
+
+  it('rejects a model preview by a read user with 403', async () => {
+    const document = (await exportFrom(source, sourceAdmin)).json();
+
+    const response = await previewInto(target, targetReader, document);
+
+    expect(response.statusCode).toBe(403);
+    expect(response.json().error.code).toBe('ACCESS_DENIED');
+  });
+
   it('imports into an empty tenant and exports the same model again', async () => {
     const first = (await exportFrom(source, sourceAdmin)).json();
     const response = await importInto(target, targetAdmin, first);

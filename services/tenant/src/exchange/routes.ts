@@ -14,11 +14,12 @@ import { readObjectsTable, writeObjectsCsv, writeObjectsXlsx } from './csv/expor
 import { parseCsvTable } from './csv/parse.js';
 import { planCsvImport, type CsvImportPlan } from './csv/plan.js';
 import { describeRowProblems } from './csv/problems.js';
+import { DRY_RUN_SCHEMA, readTransactionChanges } from './dry-run.js';
 import { EXCHANGE_ERRORS } from './errors.js';
 import { exportModel, MODEL_PARTS, type ModelPart } from './model-document.js';
 import { writeModelImport } from './model-import.js';
-import { assertModelFormat, countObjects, prepareModelImport } from './model-validate.js';
-import { streamImport } from './progress.js';
+import { assertModelFormat, countObjects, prepareModelImport, type PreparedModelImport } from './model-validate.js';
+import { streamImport, type ImportProgress } from './progress.js';
 
 /** Largest model document accepted, in bytes. */
 export const MODEL_BODY_LIMIT = 50 * 1024 * 1024;
@@ -36,7 +37,10 @@ const TAGS = ['import and export'];
 const modelImportQuerySchema = {
   type: 'object',
   additionalProperties: false,
-  properties: { parts: { type: 'string', maxLength: 100, pattern: '^(metaModel|requirements|objects)(,(metaModel|requirements|objects))*$' } },
+  properties: {
+    parts: { type: 'string', maxLength: 100, pattern: '^(metaModel|requirements|objects)(,(metaModel|requirements|objects))*$' },
+    dryRun: DRY_RUN_SCHEMA,
+  },
 } as const;
 
 const csvImportQuerySchema = {
@@ -61,7 +65,7 @@ const objectsExportQuerySchema = {
 
 /**
  * Registers the model export (`GET /api/exports/model`, read) and import
- * (`POST /api/imports/model`, admin). Registers the CSV import of objects
+ * (`POST /api/imports/model`, admin, which previews with `dryRun=true`). Registers the CSV import of objects
  * (`POST /api/imports/csv`, write) and their CSV and XLSX export
  * (`GET /api/exports/objects.csv` and `.xlsx`, read).
  */
@@ -81,7 +85,7 @@ export async function registerExchangeRoutes(app: FastifyInstance, context: Tena
       return sendAttachment(reply, fileName, 'application/json; charset=utf-8', JSON.stringify(document, null, 2));
     });
 
-    scope.post<{ Querystring: { parts?: string }; Body: unknown }>(
+    scope.post<{ Querystring: { parts?: string; dryRun: boolean }; Body: unknown }>(
       '/api/imports/model',
       // Checked on request, before a body of up to 50 MiB is read.
       { schema: { summary: 'Import an exported model into a tenant without objects', tags: TAGS, querystring: modelImportQuerySchema }, bodyLimit: MODEL_BODY_LIMIT, onRequest: requireAccess(context, 'admin') },
@@ -90,16 +94,29 @@ export async function registerExchangeRoutes(app: FastifyInstance, context: Tena
         assertModelFormat(request.body);
         const parts = request.query.parts ? [...new Set(request.query.parts.split(','))] as ModelPart[] : [...MODEL_PARTS];
         const locale = requestLocale(request);
-        return streamImport(context, request, reply, {
-          name: 'model import',
-          prepare: async (transaction) => {
-            await lockClassification(transaction);
-            const objects = await countObjects(transaction);
-            if (objects > 0) throw new AppError(EXCHANGE_ERRORS.tenantNotEmpty, { values: { objects } });
-            return prepareModelImport(transaction, request.body, parts, locale);
-          },
-          apply: (transaction, prepared, onProgress) => writeModelImport(transaction, auditSourceOf(request), prepared, { locale, onProgress }),
-        });
+        const prepare = async (transaction: Transaction) => {
+          await lockClassification(transaction);
+          const objects = await countObjects(transaction);
+          if (objects > 0) throw new AppError(EXCHANGE_ERRORS.tenantNotEmpty, { values: { objects } });
+          return prepareModelImport(transaction, request.body, parts, locale);
+        };
+        const apply = (transaction: Transaction, prepared: PreparedModelImport, onProgress: (progress: ImportProgress) => void) =>
+          writeModelImport(transaction, auditSourceOf(request), prepared, { locale, onProgress });
+
+        if (request.query.dryRun) {
+          // The whole import runs and is rolled back, so every problem it would find becomes a JSON error here.
+          return withRequestTransaction(
+            context,
+            request,
+            async (transaction) => {
+              const counts = await apply(transaction, await prepare(transaction), () => undefined);
+              request.log.info({ import: 'model import', dryRun: true, counts }, 'import preview finished');
+              return { dryRun: true, parts, ...counts, ...(await readTransactionChanges(transaction, locale)) };
+            },
+            { rollBack: true },
+          );
+        }
+        return streamImport(context, request, reply, { name: 'model import', prepare, apply });
       },
     );
 

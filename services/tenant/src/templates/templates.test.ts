@@ -194,6 +194,42 @@ describe('templates', () => {
     const importTemplate = (name: string, parts: string[], token = importerAdmin.token) =>
       importer.app.inject({ method: 'POST', url: `/api/templates/${name}/import`, headers: bearer(token), payload: { parts } });
     const countObjects = async () => (await importer.admin.query<{ count: number }>('SELECT count(*)::int AS count FROM esm.objects')).rows[0]!.count;
+    const previewTemplate = (name: string, parts: string[], token = importerAdmin.token) =>
+      importer.app.inject({ method: 'POST', url: `/api/templates/${name}/import?dryRun=true`, headers: bearer(token), payload: { parts } });
+    const countRows = async (table: string) => (await importer.admin.query<{ count: number }>(`SELECT count(*)::int AS count FROM esm.${table}`)).rows[0]!.count;
+
+    it('previews an import without changing anything', async () => {
+      const tables = ['objects', 'object_types', 'audit_entries'];
+      const before = await Promise.all(tables.map(countRows));
+
+      const response = await previewTemplate(template.name, ['metaModel', 'objects']);
+
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['content-type']).toMatch(/^application\/json/);
+      const preview = response.json<{ dryRun: boolean; objects: number; objectsByType: { type: string; created: number; updated: number }[] }>();
+      expect(preview).toMatchObject({ dryRun: true, template: template.name, parts: ['metaModel', 'objects'], objects: 2 });
+      expect(preview.objectsByType).toContainEqual({ type: 'vendor_contract', name: 'Vendor contract', created: 1, updated: 0 });
+      expect(preview.objectsByType).toContainEqual({ type: 'process', name: expect.any(String), created: 1, updated: 0 });
+      expect(await Promise.all(tables.map(countRows))).toEqual(before);
+      expect(await auditEntries(importer, 'import.template')).toHaveLength(0);
+    });
+
+    it('previews only for administrators', async () => {
+      const writer = await createUserWithToken(importer, 'write');
+
+      const response = await previewTemplate(template.name, ['objects'], writer.token);
+
+      expect(response.statusCode).toBe(403);
+      expect(response.json<ErrorBody>().error.code).toBe('ACCESS_DENIED');
+    });
+
+    it('previews a grant that is missing with 404', async () => {
+      const response = await previewTemplate('no-such-template', ['objects']);
+
+      expect(response.statusCode).toBe(404);
+      expect(response.json<ErrorBody>().error.code).toBe('TEMPLATE_SOURCE_NOT_FOUND');
+    });
+
 
     it('imports only the chosen parts', async () => {
       const response = await importTemplate(template.name, ['metaModel']);

@@ -4,6 +4,7 @@ import { AppError, COMMON_ERRORS, requestLocale, toAppError } from '@esm/common'
 import { requireAccess } from '../../auth/authenticate.js';
 import { auditSourceOf } from '../../audit/audit.js';
 import { withRequestTransaction, type TenantContext } from '../../context.js';
+import { DRY_RUN_SCHEMA, readTransactionChanges } from '../../exchange/dry-run.js';
 import { parseArchimateModel, type ArchimateModel } from './parse.js';
 import { importArchimateModel } from './import.js';
 
@@ -17,6 +18,12 @@ export const ARCHIMATE_BODY_LIMIT = 20 * 1024 * 1024;
  * the transaction ends. A later failure rolls the transaction back and is
  * reported as the final `{ phase: 'failed' }` line.
  *
+ * With `dryRun=true` the route runs the whole import and rolls it back, and
+ * returns JSON with what it would create, update and leave unchanged. Every
+ * problem is then a JSON error, with the code the import would end with.
+ * NOTE: like the import, a dry run reports only the first problem, because
+ * the parser and the checks stop there.
+ *
  * The route needs write access, but only an administrator's import may add
  * the object types and attributes a file needs, because they change the
  * meta-model.
@@ -27,20 +34,58 @@ export async function registerArchimateImportRoutes(app: FastifyInstance, contex
     scope.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string', bodyLimit: ARCHIMATE_BODY_LIMIT }, (_request, body, done) =>
       done(null, body),
     );
-    scope.post<{ Body: string }>(
+    scope.post<{ Body: string; Querystring: { dryRun: boolean } }>(
       '/api/imports/archimate',
-      // Checked on request, before a body of up to 20 MiB is read.
-      { bodyLimit: ARCHIMATE_BODY_LIMIT, onRequest: requireAccess(context, 'write') },
+      {
+        schema: {
+          summary: 'Import an ArchiMate 3 exchange file, or preview the import with dryRun=true',
+          tags: ['import and export'],
+          querystring: { type: 'object', additionalProperties: false, properties: { dryRun: DRY_RUN_SCHEMA } },
+        },
+        bodyLimit: ARCHIMATE_BODY_LIMIT,
+        // Checked on request, before a body of up to 20 MiB is read.
+        onRequest: requireAccess(context, 'write'),
+      },
       async (request, reply) => {
         // Other content types (JSON, plain text) reach here parsed by Fastify's own parsers.
         if (typeof request.body !== 'string' || !/^(application|text)\/xml\b/.test(request.headers['content-type'] ?? '')) {
           throw new AppError(COMMON_ERRORS.unsupportedMediaType);
         }
         const model = parseArchimateModel(request.body);
+        if (request.query.dryRun) return previewImport(context, request, model);
         return streamImport(context, request, reply, model);
       },
     );
   });
+}
+
+/** Runs the import in a transaction that is rolled back, and returns what it would change. */
+async function previewImport(context: TenantContext, request: FastifyRequest, model: ArchimateModel) {
+  const preview = await withRequestTransaction(
+    context,
+    request,
+    async (transaction) => {
+      const result = await importArchimateModel(transaction, auditSourceOf(request), model, {
+        mayChangeMetaModel: request.user?.accessLevel === 'admin',
+        onProgress: () => undefined,
+      });
+      return { result, changes: await readTransactionChanges(transaction, requestLocale(request)) };
+    },
+    { rollBack: true },
+  );
+  const { result, changes } = preview;
+  request.log.info({ import: 'archimate import', dryRun: true, objects: result.objects, relations: result.relations }, 'import preview finished');
+  return {
+    dryRun: true,
+    objects: model.elements.length,
+    relations: model.relationships.length,
+    created: { objects: result.objects.created, relations: result.relations.created },
+    updated: { objects: result.objects.updated, relations: result.relations.updated },
+    unchanged: { objects: result.objects.unchanged, relations: result.relations.unchanged },
+    createdObjectTypes: result.createdObjectTypes,
+    createdAttributes: result.createdAttributes,
+    ...changes,
+  };
 }
 
 function streamImport(context: TenantContext, request: FastifyRequest, reply: FastifyReply, model: ArchimateModel): FastifyReply {

@@ -4,6 +4,7 @@ import { AppError, COMMON_ERRORS, requestLocale, toAppError } from '@esm/common'
 import { requireAccess } from '../../auth/authenticate.js';
 import { auditSourceOf } from '../../audit/audit.js';
 import { withRequestTransaction, type TenantContext } from '../../context.js';
+import { DRY_RUN_SCHEMA } from '../../exchange/dry-run.js';
 import { parseOscalCatalog, type OscalCatalog } from './parse.js';
 import { findImportTarget, importOscalCatalog } from './import.js';
 
@@ -19,6 +20,11 @@ const XML_MEDIA_TYPES = ['application/xml', 'text/xml', 'application/oscal+xml']
  * normal 422 JSON error, and so is the choice of the set it updates (409). The NDJSON stream starts only then, because its 200
  * status is sent before the transaction ends. A later failure rolls the
  * transaction back and is reported as the final `{ phase: 'failed' }` line.
+ *
+ * With `dryRun=true` the route runs the whole import and rolls it back, and
+ * returns JSON with the counts, the catalog's and the stored set's source
+ * and whether the catalog is older. An older catalog is still a 409 unless
+ * `allowOlder=true`, as in the import.
  */
 export async function registerOscalImportRoutes(app: FastifyInstance, context: TenantContext): Promise<void> {
   // A child context, so the raw-text parsers and the larger limit apply to this route only.
@@ -29,7 +35,7 @@ export async function registerOscalImportRoutes(app: FastifyInstance, context: T
       { parseAs: 'string', bodyLimit: OSCAL_BODY_LIMIT },
       (_request, body, done) => done(null, body),
     );
-    scope.post<{ Body: string; Querystring: { allowOlder: boolean } }>(
+    scope.post<{ Body: string; Querystring: { allowOlder: boolean; dryRun: boolean } }>(
       '/api/requirement-sets/imports/oscal',
       // Checked on request, before a body of up to 20 MiB is read.
       {
@@ -39,7 +45,7 @@ export async function registerOscalImportRoutes(app: FastifyInstance, context: T
           querystring: {
             type: 'object',
             additionalProperties: false,
-            properties: { allowOlder: { type: 'boolean', default: false } },
+            properties: { allowOlder: { type: 'boolean', default: false }, dryRun: DRY_RUN_SCHEMA },
           },
         },
         bodyLimit: OSCAL_BODY_LIMIT,
@@ -52,6 +58,7 @@ export async function registerOscalImportRoutes(app: FastifyInstance, context: T
         const catalog = parseOscalCatalog(request.body, format);
         // Checked here too, so an ambiguous title is a 409 before the stream; the import checks again under its lock.
         const { allowOlder } = request.query;
+        if (request.query.dryRun) return previewImport(context, request, catalog, allowOlder);
         await withRequestTransaction(context, request, (transaction) => findImportTarget(transaction, catalog, { lock: false, allowOlder }));
         return streamImport(context, request, reply, catalog, allowOlder);
       },
@@ -64,6 +71,32 @@ function formatOf(contentType: string | undefined): 'json' | 'xml' | null {
   if (JSON_MEDIA_TYPES.includes(mediaType)) return 'json';
   if (XML_MEDIA_TYPES.includes(mediaType)) return 'xml';
   return null;
+}
+
+/** Runs the import in a transaction that is rolled back, and returns what it would change. */
+async function previewImport(context: TenantContext, request: FastifyRequest, catalog: OscalCatalog, allowOlder: boolean) {
+  const { target, counts } = await withRequestTransaction(
+    context,
+    request,
+    async (transaction) => {
+      // Read without the age check, so the preview can name the stored source. The import checks the age itself.
+      const found = await findImportTarget(transaction, catalog, { lock: false, allowOlder: true });
+      const imported = await importOscalCatalog(transaction, auditSourceOf(request), catalog, () => undefined, { allowOlder });
+      return { target: found, counts: imported };
+    },
+    { rollBack: true },
+  );
+  request.log.info({ import: 'oscal import', dryRun: true, ...counts }, 'import preview finished');
+  const storedLastModified = typeof target?.source.lastModified === 'string' ? new Date(target.source.lastModified) : null;
+  return {
+    dryRun: true,
+    catalog: { title: catalog.title, uuid: catalog.uuid, version: catalog.version, lastModified: catalog.lastModified?.toISOString() ?? null },
+    stored: target?.source ?? null,
+    older: storedLastModified !== null && catalog.lastModified !== null && catalog.lastModified < storedLastModified,
+    ...counts,
+    // A new set's id is rolled back with it.
+    setId: counts.created ? null : counts.setId,
+  };
 }
 
 function streamImport(
