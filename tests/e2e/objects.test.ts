@@ -144,8 +144,7 @@ describe('objects in the browser', () => {
     expect(await seriousViolations(adminPage)).toEqual([]);
     await saveScreenshot(adminPage, 'object-application-sv');
 
-    // Search, by keyboard: type in the search field and press Enter. Following a link keeps the
-    // chosen language, whereas a page load would restore the language stored in the account.
+    // Search, by keyboard: type in the search field and press Enter.
     await adminPage.getByTestId('nav-objects').click();
     await adminPage.getByTestId('object-row').first().waitFor();
     await adminPage.getByTestId('object-search').fill('kund');

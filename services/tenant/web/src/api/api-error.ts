@@ -1,6 +1,13 @@
 import i18n from '../i18n';
 import type { ApiErrorBody } from './types';
 
+/** A problem of one input field in an error response. */
+export interface FieldProblem {
+  field: string;
+  code: string;
+  message?: string;
+}
+
 /** An error response of the tenant API, or a failure to reach it. */
 export class ApiError extends Error {
   constructor(
@@ -12,6 +19,8 @@ export class ApiError extends Error {
     readonly retryAfterSeconds?: number,
     /** Further fields of the error body, such as `current` and `differingFields` of a version conflict. */
     readonly details: Record<string, unknown> = {},
+    /** The problems of single input fields, such as `attributes.owner` of a 422 OBJECT_ATTRIBUTES_INVALID, each with a message in the request's language. */
+    readonly fields: FieldProblem[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -44,8 +53,8 @@ export function errorFromResponse(status: number, bodyText: string, retryAfter: 
   try {
     const body = JSON.parse(bodyText) as Partial<ApiErrorBody>;
     if (body.error !== undefined && typeof body.error.message === 'string') {
-      const { code, message, requestId, fields: _fields, ...details } = body.error;
-      return new ApiError(status, code, message, requestId, retryAfterSeconds, details);
+      const { code, message, requestId, fields, ...details } = body.error;
+      return new ApiError(status, code, message, requestId, retryAfterSeconds, details, Array.isArray(fields) ? fields : []);
     }
   } catch {
     // Not JSON, for example an HTML page from a proxy: fall through to the generic message.

@@ -45,6 +45,8 @@ export interface RequestOptions {
   /** False for the public invitation and sign-in routes, whose 401 is a wrong password, not an ended session. */
   authenticated?: boolean;
   signal?: AbortSignal;
+  /** Lets the request finish when the page unloads, for a small body (browsers allow 64 KiB in all). */
+  keepalive?: boolean;
 }
 
 async function send(path: string, options: RequestOptions, authenticated: boolean): Promise<Response> {
@@ -58,6 +60,7 @@ async function send(path: string, options: RequestOptions, authenticated: boolea
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: options.signal,
+      keepalive: options.keepalive,
       credentials: 'same-origin',
     });
   } catch (error) {

@@ -54,7 +54,7 @@ export interface ApiErrorBody {
     code: string;
     message: string;
     requestId?: string;
-    fields?: { field: string; code: string }[];
+    fields?: { field: string; code: string; message?: string }[];
   } & Record<string, unknown>;
 }
 

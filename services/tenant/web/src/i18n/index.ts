@@ -35,6 +35,11 @@ void i18n
     interpolation: { escapeValue: false },
   });
 
+// `{{count, number}}` in a text formats with the same regional locale as useFormat, not the bare language.
+i18n.services.formatter?.add('number', (value: number, language: string | undefined, options: Intl.NumberFormatOptions) =>
+  new Intl.NumberFormat(intlLocale(language === 'sv' ? 'sv' : 'en'), options).format(value),
+);
+
 /** Returns the language the texts are shown in. */
 export function currentLanguage(): Language {
   return i18n.resolvedLanguage === 'sv' ? 'sv' : 'en';

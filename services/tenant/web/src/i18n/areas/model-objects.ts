@@ -32,6 +32,12 @@ export const en = {
       no: 'No',
       referenceMissing: 'Object {{id}} (not found)',
     },
+    form: {
+      required: '(required)',
+      noValue: '(no value)',
+      numberHint: 'A number, such as 12.5 or 1 200.',
+      referenceSearch: 'Find the object for {{attribute}}',
+    },
     relations: {
       add: 'Add a relation',
       relationType: 'Relation type',
@@ -131,6 +137,12 @@ export const sv: Shape<typeof en> = {
       no: 'Nej',
       referenceMissing: 'Objekt {{id}} (finns inte)',
     },
+    form: {
+      required: '(obligatoriskt)',
+      noValue: '(inget värde)',
+      numberHint: 'Ett tal, till exempel 12,5 eller 1 200.',
+      referenceSearch: 'Sök objektet för {{attribute}}',
+    },
     relations: {
       add: 'Lägg till en relation',
       relationType: 'Relationstyp',
@@ -169,17 +181,17 @@ export const sv: Shape<typeof en> = {
       removed: 'Den manuellt satta nivån har tagits bort.',
     },
     statements: {
-      heading: 'Efterlevnadsbedömningar',
+      heading: 'Ställningstaganden',
       requirement: 'Krav',
       status: 'Status',
       comment: 'Kommentar',
-      none: 'Inga bedömningar.',
-      missing_one: '{{formattedCount}} tillämpligt krav saknar bedömning.',
-      missing_other: '{{formattedCount}} tillämpliga krav saknar bedömning.',
+      none: 'Inga ställningstaganden.',
+      missing_one: '{{formattedCount}} tillämpligt krav saknar ställningstagande.',
+      missing_other: '{{formattedCount}} tillämpliga krav saknar ställningstagande.',
       fulfilled: 'Uppfyllt',
       partly_fulfilled: 'Delvis uppfyllt',
       not_fulfilled: 'Inte uppfyllt',
-      not_applicable: 'Inte tillämpligt',
+      not_applicable: 'Ej tillämpligt',
     },
     live: {
       updated: 'Objektet ändrades av någon annan och visas nu som det är.',

@@ -7,6 +7,7 @@ import type { Account, Factor, Locale } from '../../api/types';
 import { ErrorMessage } from '../../components/error-message';
 import { LANGUAGE_NAMES } from '../../components/language-switch';
 import { chooseLanguage, SUPPORTED_LANGUAGES } from '../../i18n';
+import { useSession } from '../../session/session-context';
 
 interface ProfileFormProps {
   account: Account;
@@ -18,7 +19,11 @@ export function ProfileForm({ account, onSaved }: ProfileFormProps) {
   const { t } = useTranslation();
   const id = useId();
   const [mobile, setMobile] = useState(account.mobile ?? '');
-  const [locale, setLocale] = useState<Locale>(account.locale);
+  // Until the user picks here, the form shows the language the session has now,
+  // which the language switch in the header may have changed since the account loaded.
+  const sessionLocale = useSession()?.user.locale;
+  const [pickedLocale, setLocale] = useState<Locale | null>(null);
+  const locale = pickedLocale ?? sessionLocale ?? account.locale;
   const [preferredFactor, setPreferredFactor] = useState<Factor | ''>(account.preferredFactor ?? '');
   const [error, setError] = useState<unknown>(undefined);
   const [saved, setSaved] = useState(false);

@@ -11,7 +11,8 @@ import {
   type ObjectTypeDefinition,
 } from '../../api/meta-model';
 import { ErrorMessage } from '../../components/error-message';
-import { describedBy, FieldError, fieldOfError } from './field-errors';
+import { FormField } from '../../components/form-field';
+import { fieldOfError, fieldProblem } from './field-errors';
 import { localName } from './local-name';
 
 /** Result of reading the choices text area: the choices, or the 1-based line that is not `key;sv;en`. */
@@ -108,7 +109,6 @@ export function AttributeForm({ objectType, objectTypes, existing, onSaved, onCa
     }
   };
 
-  const choicesHintId = `${id}-choices-hint`;
   return (
     <form
       className="panel"
@@ -121,95 +121,82 @@ export function AttributeForm({ objectType, objectTypes, existing, onSaved, onCa
           ? t('administration.metaModel.addAttribute', { type: localName(objectType) })
           : t('administration.metaModel.editAttribute', { name: localName(existing) })}
       </h3>
-      <div className="field">
-        <label htmlFor={`${id}-key`}>{t('administration.metaModel.key')}</label>
-        <input
-          id={`${id}-key`}
-          data-testid="attribute-key"
-          required
-          readOnly={existing !== undefined}
-          maxLength={200}
-          pattern="[a-z][a-z0-9_]*"
-          value={key}
-          onChange={(event) => setKey(event.target.value)}
-          {...describedBy(id, 'key', error, `${id}-key-hint`)}
-        />
-        <p className="hint" id={`${id}-key-hint`}>
-          {t('administration.metaModel.keyHint')}
-        </p>
-        <FieldError formId={id} field="key" error={error} />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-name-sv`}>{t('administration.metaModel.nameSv')}</label>
-        <input id={`${id}-name-sv`} data-testid="attribute-name-sv" required maxLength={200} value={nameSv} onChange={(event) => setNameSv(event.target.value)} />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-name-en`}>{t('administration.metaModel.nameEn')}</label>
-        <input id={`${id}-name-en`} data-testid="attribute-name-en" required maxLength={200} value={nameEn} onChange={(event) => setNameEn(event.target.value)} />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-kind`}>{t('administration.metaModel.kind')}</label>
-        <select
-          id={`${id}-kind`}
-          data-testid="attribute-kind"
-          value={kind}
-          onChange={(event) => setKind(event.target.value as AttributeKind)}
-          {...describedBy(id, 'kind', error)}
-        >
-          {ATTRIBUTE_KINDS.map((option) => (
-            <option key={option} value={option}>
-              {t(`administration.metaModel.kinds.${option}`)}
-            </option>
-          ))}
-        </select>
-        <FieldError formId={id} field="kind" error={error} />
-      </div>
-      {kind === 'choice' && (
-        <div className="field">
-          <label htmlFor={`${id}-choices`}>{t('administration.metaModel.choices')}</label>
-          <textarea
-            id={`${id}-choices`}
-            data-testid="attribute-choices"
+      <FormField
+        id={`${id}-key`}
+        label={t('administration.metaModel.key')}
+        hint={t('administration.metaModel.keyHint')}
+        problem={fieldProblem(error, 'key')}
+        problemTestId="field-error-key"
+      >
+        {(control) => (
+          <input
+            {...control}
+            data-testid="attribute-key"
             required
-            rows={4}
-            maxLength={200_000}
-            value={choicesText}
-            onChange={(event) => setChoicesText(event.target.value)}
-            aria-invalid={choicesLine !== null || fieldOfError(error) === 'choices' ? true : undefined}
-            aria-describedby={`${choicesHintId} ${id}-choices-error`}
+            readOnly={existing !== undefined}
+            maxLength={200}
+            pattern="[a-z][a-z0-9_]*"
+            value={key}
+            onChange={(event) => setKey(event.target.value)}
           />
-          <p className="hint" id={choicesHintId}>
-            {t('administration.metaModel.choicesHint')}
-          </p>
-          <div id={`${id}-choices-error`}>
-            {choicesLine !== null && (
-              <p className="error" role="alert" data-testid="field-error-choices">
-                {t('administration.metaModel.choicesInvalid', { line: choicesLine })}
-              </p>
-            )}
-            <FieldError formId={`${id}-api`} field="choices" error={error} />
-          </div>
-        </div>
-      )}
-      {kind === 'reference' && (
-        <div className="field">
-          <label htmlFor={`${id}-reference`}>{t('administration.metaModel.referenceType')}</label>
-          <select
-            id={`${id}-reference`}
-            data-testid="attribute-reference-type"
-            value={referenceType}
-            onChange={(event) => setReferenceType(event.target.value)}
-            {...describedBy(id, 'referenceType', error)}
-          >
-            <option value="">{t('administration.metaModel.anyType')}</option>
-            {objectTypes.map((type) => (
-              <option key={type.key} value={type.key}>
-                {localName(type)}
+        )}
+      </FormField>
+      <FormField id={`${id}-name-sv`} label={t('administration.metaModel.nameSv')}>
+        {(control) => <input {...control} data-testid="attribute-name-sv" required maxLength={200} value={nameSv} onChange={(event) => setNameSv(event.target.value)} />}
+      </FormField>
+      <FormField id={`${id}-name-en`} label={t('administration.metaModel.nameEn')}>
+        {(control) => <input {...control} data-testid="attribute-name-en" required maxLength={200} value={nameEn} onChange={(event) => setNameEn(event.target.value)} />}
+      </FormField>
+      <FormField id={`${id}-kind`} label={t('administration.metaModel.kind')} problem={fieldProblem(error, 'kind')} problemTestId="field-error-kind">
+        {(control) => (
+          <select {...control} data-testid="attribute-kind" value={kind} onChange={(event) => setKind(event.target.value as AttributeKind)}>
+            {ATTRIBUTE_KINDS.map((option) => (
+              <option key={option} value={option}>
+                {t(`administration.metaModel.kinds.${option}`)}
               </option>
             ))}
           </select>
-          <FieldError formId={id} field="referenceType" error={error} />
-        </div>
+        )}
+      </FormField>
+      {kind === 'choice' && (
+        <FormField
+          id={`${id}-choices`}
+          label={t('administration.metaModel.choices')}
+          hint={t('administration.metaModel.choicesHint')}
+          problem={choicesLine !== null ? { message: t('administration.metaModel.choicesInvalid', { line: choicesLine }) } : fieldProblem(error, 'choices')}
+          problemTestId="field-error-choices"
+        >
+          {(control) => (
+            <textarea
+              {...control}
+              data-testid="attribute-choices"
+              required
+              rows={4}
+              maxLength={200_000}
+              value={choicesText}
+              onChange={(event) => setChoicesText(event.target.value)}
+            />
+          )}
+        </FormField>
+      )}
+      {kind === 'reference' && (
+        <FormField
+          id={`${id}-reference`}
+          label={t('administration.metaModel.referenceType')}
+          problem={fieldProblem(error, 'referenceType')}
+          problemTestId="field-error-referenceType"
+        >
+          {(control) => (
+            <select {...control} data-testid="attribute-reference-type" value={referenceType} onChange={(event) => setReferenceType(event.target.value)}>
+              <option value="">{t('administration.metaModel.anyType')}</option>
+              {objectTypes.map((type) => (
+                <option key={type.key} value={type.key}>
+                  {localName(type)}
+                </option>
+              ))}
+            </select>
+          )}
+        </FormField>
       )}
       <div className="checkbox-field">
         <input id={`${id}-required`} data-testid="attribute-required" type="checkbox" checked={required} onChange={(event) => setRequired(event.target.checked)} />

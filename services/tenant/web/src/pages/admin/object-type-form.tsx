@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 
 import { ASSIGNABLE_ROLES, createObjectType, updateObjectType, type AssignableRole, type ObjectTypeDefinition } from '../../api/meta-model';
 import { ErrorMessage } from '../../components/error-message';
-import { describedBy, FieldError, fieldOfError } from './field-errors';
+import { FormField } from '../../components/form-field';
+import { fieldOfError, fieldProblem } from './field-errors';
 import { localName } from './local-name';
 
 /** Form that adds an object type. */
@@ -39,48 +40,37 @@ export function ObjectTypeForm({ onAdded }: { onAdded: (name: string) => void })
   return (
     <form className="panel" data-testid="object-type-form" aria-labelledby={`${id}-title`} onSubmit={(event) => void submit(event)}>
       <h3 id={`${id}-title`}>{t('administration.metaModel.addObjectType')}</h3>
-      <div className="field">
-        <label htmlFor={`${id}-key`}>{t('administration.metaModel.key')}</label>
-        <input
-          id={`${id}-key`}
-          data-testid="object-type-key"
-          required
-          maxLength={100}
-          pattern="[a-z][a-z0-9_]*"
-          value={key}
-          onChange={(event) => setKey(event.target.value)}
-          {...describedBy(id, 'key', error, `${id}-key-hint`)}
-        />
-        <p className="hint" id={`${id}-key-hint`}>
-          {t('administration.metaModel.keyHint')}
-        </p>
-        <FieldError formId={id} field="key" error={error} />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-name-sv`}>{t('administration.metaModel.nameSv')}</label>
-        <input id={`${id}-name-sv`} data-testid="object-type-name-sv" required maxLength={200} value={nameSv} onChange={(event) => setNameSv(event.target.value)} />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-name-en`}>{t('administration.metaModel.nameEn')}</label>
-        <input id={`${id}-name-en`} data-testid="object-type-name-en" required maxLength={200} value={nameEn} onChange={(event) => setNameEn(event.target.value)} />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-icon`}>{t('administration.metaModel.icon')}</label>
-        <input id={`${id}-icon`} data-testid="object-type-icon" maxLength={100} value={icon} aria-describedby={`${id}-icon-hint`} onChange={(event) => setIcon(event.target.value)} />
-        <p className="hint" id={`${id}-icon-hint`}>
-          {t('administration.metaModel.iconHint')}
-        </p>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-role`}>{t('administration.metaModel.role')}</label>
-        <select id={`${id}-role`} data-testid="object-type-role" value={role} onChange={(event) => setRole(event.target.value as AssignableRole)}>
-          {ASSIGNABLE_ROLES.map((option) => (
-            <option key={option} value={option}>
-              {t(`administration.metaModel.roles.${option}`)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <FormField
+        id={`${id}-key`}
+        label={t('administration.metaModel.key')}
+        hint={t('administration.metaModel.keyHint')}
+        problem={fieldProblem(error, 'key')}
+        problemTestId="field-error-key"
+      >
+        {(control) => (
+          <input {...control} data-testid="object-type-key" required maxLength={100} pattern="[a-z][a-z0-9_]*" value={key} onChange={(event) => setKey(event.target.value)} />
+        )}
+      </FormField>
+      <FormField id={`${id}-name-sv`} label={t('administration.metaModel.nameSv')}>
+        {(control) => <input {...control} data-testid="object-type-name-sv" required maxLength={200} value={nameSv} onChange={(event) => setNameSv(event.target.value)} />}
+      </FormField>
+      <FormField id={`${id}-name-en`} label={t('administration.metaModel.nameEn')}>
+        {(control) => <input {...control} data-testid="object-type-name-en" required maxLength={200} value={nameEn} onChange={(event) => setNameEn(event.target.value)} />}
+      </FormField>
+      <FormField id={`${id}-icon`} label={t('administration.metaModel.icon')} hint={t('administration.metaModel.iconHint')}>
+        {(control) => <input {...control} data-testid="object-type-icon" maxLength={100} value={icon} onChange={(event) => setIcon(event.target.value)} />}
+      </FormField>
+      <FormField id={`${id}-role`} label={t('administration.metaModel.role')}>
+        {(control) => (
+          <select {...control} data-testid="object-type-role" value={role} onChange={(event) => setRole(event.target.value as AssignableRole)}>
+            {ASSIGNABLE_ROLES.map((option) => (
+              <option key={option} value={option}>
+                {t(`administration.metaModel.roles.${option}`)}
+              </option>
+            ))}
+          </select>
+        )}
+      </FormField>
       {fieldOfError(error) === null && <ErrorMessage error={error} testId="object-type-error" />}
       <div className="actions">
         <button type="submit" data-testid="object-type-submit" disabled={working}>
@@ -125,43 +115,26 @@ export function ObjectTypeEditForm({ objectType, onSaved }: { objectType: Object
   return (
     <form className="panel" data-testid="object-type-edit-form" aria-labelledby={`${id}-title`} onSubmit={(event) => void submit(event)}>
       <h3 id={`${id}-title`}>{t('administration.metaModel.editObjectType', { name: localName(objectType) })}</h3>
-      <div className="field">
-        <label htmlFor={`${id}-name-sv`}>{t('administration.metaModel.nameSv')}</label>
-        <input id={`${id}-name-sv`} data-testid="object-type-edit-name-sv" required maxLength={200} value={nameSv} onChange={(event) => setNameSv(event.target.value)} />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-name-en`}>{t('administration.metaModel.nameEn')}</label>
-        <input id={`${id}-name-en`} data-testid="object-type-edit-name-en" required maxLength={200} value={nameEn} onChange={(event) => setNameEn(event.target.value)} />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-icon`}>{t('administration.metaModel.icon')}</label>
-        <input id={`${id}-icon`} data-testid="object-type-edit-icon" maxLength={100} value={icon} aria-describedby={`${id}-icon-hint`} onChange={(event) => setIcon(event.target.value)} />
-        <p className="hint" id={`${id}-icon-hint`}>
-          {t('administration.metaModel.iconHint')}
-        </p>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-role`}>{t('administration.metaModel.role')}</label>
-        <select
-          id={`${id}-role`}
-          data-testid="object-type-edit-role"
-          value={role}
-          disabled={objectType.builtIn}
-          aria-describedby={objectType.builtIn ? `${id}-role-hint` : undefined}
-          onChange={(event) => setRole(event.target.value)}
-        >
-          {roles.map((option) => (
-            <option key={option} value={option}>
-              {t(`administration.metaModel.roles.${option}`, { defaultValue: option })}
-            </option>
-          ))}
-        </select>
-        {objectType.builtIn && (
-          <p className="hint" id={`${id}-role-hint`}>
-            {t('administration.metaModel.roleBuiltIn')}
-          </p>
+      <FormField id={`${id}-name-sv`} label={t('administration.metaModel.nameSv')}>
+        {(control) => <input {...control} data-testid="object-type-edit-name-sv" required maxLength={200} value={nameSv} onChange={(event) => setNameSv(event.target.value)} />}
+      </FormField>
+      <FormField id={`${id}-name-en`} label={t('administration.metaModel.nameEn')}>
+        {(control) => <input {...control} data-testid="object-type-edit-name-en" required maxLength={200} value={nameEn} onChange={(event) => setNameEn(event.target.value)} />}
+      </FormField>
+      <FormField id={`${id}-icon`} label={t('administration.metaModel.icon')} hint={t('administration.metaModel.iconHint')}>
+        {(control) => <input {...control} data-testid="object-type-edit-icon" maxLength={100} value={icon} onChange={(event) => setIcon(event.target.value)} />}
+      </FormField>
+      <FormField id={`${id}-role`} label={t('administration.metaModel.role')} hint={objectType.builtIn ? t('administration.metaModel.roleBuiltIn') : undefined}>
+        {(control) => (
+          <select {...control} data-testid="object-type-edit-role" value={role} disabled={objectType.builtIn} onChange={(event) => setRole(event.target.value)}>
+            {roles.map((option) => (
+              <option key={option} value={option}>
+                {t(`administration.metaModel.roles.${option}`, { defaultValue: option })}
+              </option>
+            ))}
+          </select>
         )}
-      </div>
+      </FormField>
       <ErrorMessage error={error} testId="object-type-edit-error" />
       <div className="actions">
         <button type="submit" data-testid="object-type-edit-submit" disabled={working}>

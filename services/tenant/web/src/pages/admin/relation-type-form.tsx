@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 
 import { createRelationType, PROTECTION_FLOWS, updateRelationType, type ObjectTypeDefinition, type ProtectionFlow, type RelationTypeDefinition } from '../../api/meta-model';
 import { ErrorMessage } from '../../components/error-message';
-import { describedBy, FieldError, fieldOfError } from './field-errors';
+import { FormField, type FieldMessage } from '../../components/form-field';
+import { fieldOfError, fieldProblem } from './field-errors';
 import { localName } from './local-name';
 
 interface TypeSelectProps {
@@ -14,31 +15,31 @@ interface TypeSelectProps {
   objectTypes: ObjectTypeDefinition[];
   selected: string[];
   onChange: (keys: string[]) => void;
-  extraProps?: Record<string, unknown>;
+  problem?: FieldMessage;
+  problemTestId?: string;
 }
 
 /** Multiple-choice list of object types; no selection means every type. */
-function TypeSelect({ id, label, testId, hintId, objectTypes, selected, onChange, extraProps }: TypeSelectProps) {
+function TypeSelect({ id, label, testId, hintId, objectTypes, selected, onChange, problem, problemTestId }: TypeSelectProps) {
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select
-        id={id}
-        data-testid={testId}
-        multiple
-        size={Math.min(6, Math.max(objectTypes.length, 2))}
-        value={selected}
-        aria-describedby={hintId}
-        onChange={(event) => onChange(Array.from(event.target.selectedOptions, (option) => option.value))}
-        {...extraProps}
-      >
-        {objectTypes.map((type) => (
-          <option key={type.key} value={type.key}>
-            {localName(type)}
-          </option>
-        ))}
-      </select>
-    </div>
+    <FormField id={id} label={label} describedBy={hintId} problem={problem} problemTestId={problemTestId}>
+      {(control) => (
+        <select
+          {...control}
+          data-testid={testId}
+          multiple
+          size={Math.min(6, Math.max(objectTypes.length, 2))}
+          value={selected}
+          onChange={(event) => onChange(Array.from(event.target.selectedOptions, (option) => option.value))}
+        >
+          {objectTypes.map((type) => (
+            <option key={type.key} value={type.key}>
+              {localName(type)}
+            </option>
+          ))}
+        </select>
+      )}
+    </FormField>
   );
 }
 
@@ -110,36 +111,39 @@ export function RelationTypeForm({ objectTypes, existing, onSaved, onCancel }: R
       <h3 id={`${id}-title`}>
         {existing === undefined ? t('administration.metaModel.addRelationType') : t('administration.metaModel.editRelationType', { name: localName(existing) })}
       </h3>
-      <div className="field">
-        <label htmlFor={`${id}-key`}>{t('administration.metaModel.key')}</label>
-        <input
-          id={`${id}-key`}
-          data-testid="relation-type-key"
-          required
-          readOnly={existing !== undefined}
-          maxLength={100}
-          pattern="[a-z][a-z0-9_]*"
-          value={key}
-          onChange={(event) => setKey(event.target.value)}
-          {...describedBy(id, 'key', error, `${id}-key-hint`)}
-        />
-        <p className="hint" id={`${id}-key-hint`}>
-          {t('administration.metaModel.keyHint')}
-        </p>
-        <FieldError formId={id} field="key" error={error} />
-      </div>
-      {nameFields.map((field) => (
-        <div className="field" key={field}>
-          <label htmlFor={`${id}-${field}`}>{t(`administration.metaModel.${field}`)}</label>
+      <FormField
+        id={`${id}-key`}
+        label={t('administration.metaModel.key')}
+        hint={t('administration.metaModel.keyHint')}
+        problem={fieldProblem(error, 'key')}
+        problemTestId="field-error-key"
+      >
+        {(control) => (
           <input
-            id={`${id}-${field}`}
-            data-testid={`relation-type-${field}`}
+            {...control}
+            data-testid="relation-type-key"
             required
-            maxLength={200}
-            value={names[field]}
-            onChange={(event) => setNames((current) => ({ ...current, [field]: event.target.value }))}
+            readOnly={existing !== undefined}
+            maxLength={100}
+            pattern="[a-z][a-z0-9_]*"
+            value={key}
+            onChange={(event) => setKey(event.target.value)}
           />
-        </div>
+        )}
+      </FormField>
+      {nameFields.map((field) => (
+        <FormField key={field} id={`${id}-${field}`} label={t(`administration.metaModel.${field}`)}>
+          {(control) => (
+            <input
+              {...control}
+              data-testid={`relation-type-${field}`}
+              required
+              maxLength={200}
+              value={names[field]}
+              onChange={(event) => setNames((current) => ({ ...current, [field]: event.target.value }))}
+            />
+          )}
+        </FormField>
       ))}
       <p className="hint" id={hintId}>
         {t('administration.metaModel.endsHint')}
@@ -152,9 +156,9 @@ export function RelationTypeForm({ objectTypes, existing, onSaved, onCancel }: R
         objectTypes={objectTypes}
         selected={sourceTypes}
         onChange={setSourceTypes}
-        extraProps={describedBy(id, 'sourceTypes', error, hintId)}
+        problem={fieldProblem(error, 'sourceTypes')}
+        problemTestId="field-error-sourceTypes"
       />
-      <FieldError formId={id} field="sourceTypes" error={error} />
       <TypeSelect
         id={`${id}-target`}
         label={t('administration.metaModel.targetTypes')}
@@ -164,16 +168,17 @@ export function RelationTypeForm({ objectTypes, existing, onSaved, onCancel }: R
         selected={targetTypes}
         onChange={setTargetTypes}
       />
-      <div className="field">
-        <label htmlFor={`${id}-flow`}>{t('administration.metaModel.protectionFlow')}</label>
-        <select id={`${id}-flow`} data-testid="relation-type-flow" value={protectionFlow} onChange={(event) => setProtectionFlow(event.target.value as ProtectionFlow)}>
-          {PROTECTION_FLOWS.map((flow) => (
-            <option key={flow} value={flow}>
-              {t(`administration.metaModel.protectionFlows.${flow}`)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <FormField id={`${id}-flow`} label={t('administration.metaModel.protectionFlow')}>
+        {(control) => (
+          <select {...control} data-testid="relation-type-flow" value={protectionFlow} onChange={(event) => setProtectionFlow(event.target.value as ProtectionFlow)}>
+            {PROTECTION_FLOWS.map((flow) => (
+              <option key={flow} value={flow}>
+                {t(`administration.metaModel.protectionFlows.${flow}`)}
+              </option>
+            ))}
+          </select>
+        )}
+      </FormField>
       {fieldOfError(error) === null && <ErrorMessage error={error} testId="relation-type-error" />}
       <div className="actions">
         <button type="submit" data-testid="relation-type-submit" disabled={working}>

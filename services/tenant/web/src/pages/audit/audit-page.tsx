@@ -6,6 +6,8 @@ import type { AuditEntry } from '../../api/types';
 import { ErrorMessage } from '../../components/error-message';
 import { useFormat } from '../../hooks/use-format';
 import { usePagedList, type Page } from '../../hooks/use-paged-list';
+import { currentLanguage } from '../../i18n';
+import { auditActionName } from './audit-action-names';
 
 /** Number of audit entries fetched per "load more". */
 const PAGE_SIZE = 50;
@@ -35,7 +37,12 @@ function actorName(actor: AuditEntry['actor']): string | null {
   return actor.email ?? actor.id;
 }
 
-/** /audit: the audit log as a table, newest entry first. */
+/**
+ * /audit: the audit log as a table, newest entry first. Each action is named
+ * in the user's language, with its code beside it for whoever searches the
+ * logs; an action this client has no name for shows its code only. The
+ * summary is the text the tenant recorded with the change.
+ */
 export function AuditPage() {
   const { t } = useTranslation();
   const format = useFormat();
@@ -64,9 +71,11 @@ export function AuditPage() {
                 </td>
                 <td>{actorName(entry.actor) ?? t('audit.systemActor')}</td>
                 <td>
-                  <code>{entry.action}</code>
+                  {auditActionName(entry.action, currentLanguage())}{' '}
+                  <code lang="en">{entry.action}</code>
                 </td>
-                <td>{entry.summary}</td>
+                {/* The tenant records summaries in English, whatever the user's language. */}
+                <td lang="en">{entry.summary}</td>
               </tr>
             ))}
           </tbody>

@@ -9,9 +9,14 @@ import type { ObjectTypeCount } from '../../api/types';
 import { ErrorMessage } from '../../components/error-message';
 import { useApiResource } from '../../hooks/use-api-resource';
 import { useFormat } from '../../hooks/use-format';
+import { useLiveChanges } from '../../hooks/use-live-changes';
 import { useMetaModel } from '../../hooks/use-meta-model';
 import { currentLanguage } from '../../i18n';
+import { CyclesSection } from './cycles-section';
 import { LevelDistribution } from './level-distribution';
+
+// Notices about compliance, which change neither objects, levels nor names, so the counts stay as they are.
+const COMPLIANCE_ENTITIES = new Set(['statement', 'applicability-rule']);
 
 /** /classification: how many objects have each effective level, per dimension, as charts and tables. */
 export function ClassificationOverviewPage() {
@@ -22,7 +27,16 @@ export function ClassificationOverviewPage() {
   const [search, setSearch] = useSearchParams();
   const type = search.get('type') ?? '';
   const types = useApiResource<{ types: ObjectTypeCount[] }>('/api/object-types');
-  const { data: overview, error, loading } = useApiResource<ClassificationOverview>(`/api/classification/overview${queryString({ type })}`);
+  const { data: overview, error, loading, reload } = useApiResource<ClassificationOverview>(`/api/classification/overview${queryString({ type })}`);
+
+  useLiveChanges((event) => {
+    if (event.type === 'reload' || !COMPLIANCE_ENTITIES.has(event.entity)) {
+      reload();
+    }
+    if (event.type === 'reload' || event.entity === 'object' || event.entity === 'object-type' || event.entity === 'model') {
+      types.reload();
+    }
+  });
 
   return (
     <>
@@ -64,6 +78,8 @@ export function ClassificationOverviewPage() {
           total={overview.objects}
         />
       ))}
+
+      <CyclesSection />
     </>
   );
 }

@@ -7,6 +7,8 @@ import { ErrorMessage } from '../../components/error-message';
 import { useApiResource } from '../../hooks/use-api-resource';
 import { useFormat } from '../../hooks/use-format';
 import { ImportProgress } from './import-progress';
+import { PreviewError, PreviewResult, useImportPreview } from './import-preview';
+import { ModelPreviewBody, OscalPreviewBody, type ModelPreview, type OscalPreview } from './preview-bodies';
 import { useStreamedImport } from './use-streamed-import';
 
 const MODEL_PARTS = ['metaModel', 'requirements', 'objects'] as const;
@@ -106,37 +108,77 @@ function ModelImportError({ error, testId }: { error: unknown; testId: string })
   );
 }
 
-/** Import of a JSON model document that ESM exported. */
+/**
+ * Import of a JSON model document that ESM exported. Like every import on
+ * this page it offers a dry run first, and a dry run that found a problem
+ * blocks the import until the file or the parts change.
+ */
 export function ModelImportSection() {
   const { t } = useTranslation();
   const id = useId();
   const [file, setFile] = useState<File | null>(null);
   const [parts, setParts] = useState<ModelPart[]>([...MODEL_PARTS]);
   const modelImport = useStreamedImport<ModelImportFinished>();
+  const preview = useImportPreview<ModelPreview>();
+  const path = `/api/imports/model?parts=${parts.join(',')}`;
 
-  const submit = (event: FormEvent) => {
+  const runPreview = (event: FormEvent) => {
     event.preventDefault();
     if (file !== null) {
-      void modelImport.run({ path: `/api/imports/model?parts=${parts.join(',')}`, body: file, contentType: 'application/json' }, file.size);
+      void preview.run(`${path}&dryRun=true`, file, 'application/json');
     }
   };
+
+  const runImport = () => {
+    if (file !== null) {
+      preview.reset();
+      void modelImport.run({ path, body: file, contentType: 'application/json' }, file.size);
+    }
+  };
+  const blocked = preview.error !== undefined;
 
   return (
     <section aria-labelledby={`${id}-title`} data-testid="model-import">
       <h2 id={`${id}-title`}>{t('administration.dataImports.model.title')}</h2>
       <p>{t('administration.dataImports.model.intro')}</p>
-      <form onSubmit={submit}>
+      <form onSubmit={runPreview}>
         <div className="field">
           <label htmlFor={`${id}-file`}>{t('administration.dataImports.model.file')}</label>
-          <input id={`${id}-file`} data-testid="model-import-file" type="file" accept=".json,application/json" required onChange={(event) => setFile(event.target.files?.[0] ?? null)} />
+          <input
+            id={`${id}-file`}
+            data-testid="model-import-file"
+            type="file"
+            accept=".json,application/json"
+            required
+            onChange={(event) => {
+              setFile(event.target.files?.[0] ?? null);
+              preview.reset();
+            }}
+          />
         </div>
-        <PartCheckboxes parts={parts} onChange={setParts} />
+        <PartCheckboxes
+          parts={parts}
+          onChange={(chosen) => {
+            setParts(chosen);
+            preview.reset();
+          }}
+        />
         <div className="actions">
-          <button type="submit" data-testid="model-import-submit" disabled={file === null || parts.length === 0 || modelImport.status !== null}>
+          <button type="submit" data-testid="model-import-preview" disabled={file === null || parts.length === 0 || modelImport.status !== null || preview.running}>
+            {t('importPreview.preview')}
+          </button>
+          <button type="button" data-testid="model-import-submit" onClick={runImport} disabled={file === null || parts.length === 0 || modelImport.status !== null || blocked}>
             {t('administration.dataImports.model.submit')}
           </button>
         </div>
       </form>
+      {preview.running && <p role="status">{t('importPreview.previewing')}</p>}
+      {preview.preview !== null && (
+        <PreviewResult testId="model-import-preview-result" onImport={runImport} importDisabled={modelImport.status !== null}>
+          <ModelPreviewBody preview={preview.preview} testId="model-import-preview-result" />
+        </PreviewResult>
+      )}
+      <PreviewError error={preview.error} testId="model-import-preview-error" />
       {modelImport.status !== null && <ImportProgress status={modelImport.status} />}
       <div aria-live="polite">
         {modelImport.result !== null && <ModelCounts result={modelImport.result} testId="model-import-result" />}
@@ -149,25 +191,37 @@ export function ModelImportSection() {
 /** Import of an OSCAL catalog as a requirement set. */
 export function OscalImportSection() {
   const { t } = useTranslation();
+  const format = useFormat();
   const id = useId();
   const [file, setFile] = useState<File | null>(null);
+  const [allowOlder, setAllowOlder] = useState(false);
   const oscalImport = useStreamedImport<OscalImportFinished>();
+  const preview = useImportPreview<OscalPreview>();
+  const path = `/api/requirement-sets/imports/oscal${allowOlder ? '?allowOlder=true' : ''}`;
+  // The server reads the format from the content type, and browsers give .json and .xml files no reliable type of their own.
+  const contentType = file?.name.toLowerCase().endsWith('.xml') ? 'application/xml' : 'application/json';
 
-  const submit = (event: FormEvent) => {
+  const runPreview = (event: FormEvent) => {
     event.preventDefault();
     if (file !== null) {
-      // The server reads the format from the content type, and browsers give .json and .xml files no reliable type of their own.
-      const contentType = file.name.toLowerCase().endsWith('.xml') ? 'application/xml' : 'application/json';
-      void oscalImport.run({ path: '/api/requirement-sets/imports/oscal', body: file, contentType }, file.size);
+      void preview.run(`${path}${allowOlder ? '&' : '?'}dryRun=true`, file, contentType);
     }
   };
+
+  const runImport = () => {
+    if (file !== null) {
+      preview.reset();
+      void oscalImport.run({ path, body: file, contentType }, file.size);
+    }
+  };
+  const blocked = preview.error !== undefined;
 
   const result = oscalImport.result;
   return (
     <section aria-labelledby={`${id}-title`} data-testid="oscal-import">
       <h2 id={`${id}-title`}>{t('administration.dataImports.oscal.title')}</h2>
       <p>{t('administration.dataImports.oscal.intro')}</p>
-      <form onSubmit={submit}>
+      <form onSubmit={runPreview}>
         <div className="field">
           <label htmlFor={`${id}-file`}>{t('administration.dataImports.oscal.file')}</label>
           <input
@@ -176,25 +230,51 @@ export function OscalImportSection() {
             type="file"
             accept=".json,.xml,application/json,application/xml,text/xml"
             required
-            onChange={(event) => setFile(event.target.files?.[0] ?? null)}
+            onChange={(event) => {
+              setFile(event.target.files?.[0] ?? null);
+              preview.reset();
+            }}
           />
         </div>
+        <div className="checkbox-field">
+          <input
+            id={`${id}-allow-older`}
+            type="checkbox"
+            data-testid="oscal-import-allow-older"
+            checked={allowOlder}
+            onChange={(event) => {
+              setAllowOlder(event.target.checked);
+              preview.reset();
+            }}
+          />
+          <label htmlFor={`${id}-allow-older`}>{t('importPreview.oscal.allowOlder')}</label>
+        </div>
         <div className="actions">
-          <button type="submit" data-testid="oscal-import-submit" disabled={file === null || oscalImport.status !== null}>
+          <button type="submit" data-testid="oscal-import-preview" disabled={file === null || oscalImport.status !== null || preview.running}>
+            {t('importPreview.preview')}
+          </button>
+          <button type="button" data-testid="oscal-import-submit" onClick={runImport} disabled={file === null || oscalImport.status !== null || blocked}>
             {t('administration.dataImports.oscal.submit')}
           </button>
         </div>
       </form>
+      {preview.running && <p role="status">{t('importPreview.previewing')}</p>}
+      {preview.preview !== null && (
+        <PreviewResult testId="oscal-import-preview-result" onImport={runImport} importDisabled={oscalImport.status !== null}>
+          <OscalPreviewBody preview={preview.preview} testId="oscal-import-preview-result" />
+        </PreviewResult>
+      )}
+      <PreviewError error={preview.error} testId="oscal-import-preview-error" />
       {oscalImport.status !== null && <ImportProgress status={oscalImport.status} />}
       <div aria-live="polite">
         {result !== null && (
           <p className="success" data-testid="oscal-import-result" data-set-id={result.setId} data-requirements={result.requirements}>
             {t('administration.dataImports.oscal.result', {
-              requirements: result.requirements,
-              added: result.added,
-              changed: result.changed,
-              unchanged: result.unchanged,
-              withdrawn: result.withdrawn,
+              requirements: format.number(result.requirements),
+              added: format.number(result.added),
+              changed: format.number(result.changed),
+              unchanged: format.number(result.unchanged),
+              withdrawn: format.number(result.withdrawn),
             })}
           </p>
         )}
@@ -213,17 +293,27 @@ export function TemplateImportSection() {
   const [chosen, setChosen] = useState('');
   const [parts, setParts] = useState<ModelPart[]>([...MODEL_PARTS]);
   const templateImport = useStreamedImport<ModelImportFinished>();
+  const preview = useImportPreview<ModelPreview>();
 
   const grants = templates.data?.templates ?? [];
   const template = chosen !== '' ? chosen : (grants.find((grant) => !grant.expired)?.template ?? '');
+  const path = `/api/templates/${encodeURIComponent(template)}/import`;
+  const body = JSON.stringify({ parts });
 
-  const submit = (event: FormEvent) => {
+  const runPreview = (event: FormEvent) => {
     event.preventDefault();
     if (template !== '') {
-      const body = JSON.stringify({ parts });
-      void templateImport.run({ path: `/api/templates/${encodeURIComponent(template)}/import`, body, contentType: 'application/json' }, body.length);
+      void preview.run(`${path}?dryRun=true`, body, 'application/json');
     }
   };
+
+  const runImport = () => {
+    if (template !== '') {
+      preview.reset();
+      void templateImport.run({ path, body, contentType: 'application/json' }, body.length);
+    }
+  };
+  const blocked = preview.error !== undefined;
 
   return (
     <section aria-labelledby={`${id}-title`} data-testid="template-import">
@@ -233,10 +323,18 @@ export function TemplateImportSection() {
       <ErrorMessage error={templates.error} testId="template-list-error" />
       {templates.data !== undefined && grants.length === 0 && <p data-testid="template-none">{t('administration.dataImports.template.none')}</p>}
       {grants.length > 0 && (
-        <form onSubmit={submit}>
+        <form onSubmit={runPreview}>
           <div className="field">
             <label htmlFor={`${id}-template`}>{t('administration.dataImports.template.choose')}</label>
-            <select id={`${id}-template`} data-testid="template-import-choice" value={template} onChange={(event) => setChosen(event.target.value)}>
+            <select
+              id={`${id}-template`}
+              data-testid="template-import-choice"
+              value={template}
+              onChange={(event) => {
+                setChosen(event.target.value);
+                preview.reset();
+              }}
+            >
               {grants.map((grant) => (
                 <option key={grant.template} value={grant.template} disabled={grant.expired}>
                   {grant.expired
@@ -246,14 +344,30 @@ export function TemplateImportSection() {
               ))}
             </select>
           </div>
-          <PartCheckboxes parts={parts} onChange={setParts} />
+          <PartCheckboxes
+            parts={parts}
+            onChange={(chosenParts) => {
+              setParts(chosenParts);
+              preview.reset();
+            }}
+          />
           <div className="actions">
-            <button type="submit" data-testid="template-import-submit" disabled={template === '' || parts.length === 0 || templateImport.status !== null}>
+            <button type="submit" data-testid="template-import-preview" disabled={template === '' || parts.length === 0 || templateImport.status !== null || preview.running}>
+              {t('importPreview.preview')}
+            </button>
+            <button type="button" data-testid="template-import-submit" onClick={runImport} disabled={template === '' || parts.length === 0 || templateImport.status !== null || blocked}>
               {t('administration.dataImports.template.submit')}
             </button>
           </div>
         </form>
       )}
+      {preview.running && <p role="status">{t('importPreview.previewing')}</p>}
+      {preview.preview !== null && (
+        <PreviewResult testId="template-import-preview-result" onImport={runImport} importDisabled={templateImport.status !== null}>
+          <ModelPreviewBody preview={preview.preview} testId="template-import-preview-result" />
+        </PreviewResult>
+      )}
+      <PreviewError error={preview.error} testId="template-import-preview-error" />
       {templateImport.status !== null && <ImportProgress status={templateImport.status} />}
       <div aria-live="polite">
         {templateImport.result !== null && <ModelCounts result={templateImport.result} testId="template-import-result" />}

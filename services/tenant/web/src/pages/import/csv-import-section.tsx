@@ -4,18 +4,20 @@ import { useTranslation } from 'react-i18next';
 import { csvProblems, importCsv, previewCsv, type CsvImportFinished, type CsvPlan, type CsvProblem } from '../../api/data-exchange';
 import { REQUIREMENT_ROLES } from '../../api/meta-model';
 import { ErrorMessage } from '../../components/error-message';
+import { useFormat } from '../../hooks/use-format';
 import { useMetaModel } from '../../hooks/use-meta-model';
 import { ImportProgress, type ImportStatus } from './import-progress';
 
 function ProblemList({ problems, testId }: { problems: CsvProblem[]; testId: string }) {
   const { t } = useTranslation();
+  const format = useFormat();
   return (
     <ul data-testid={testId}>
       {problems.map((problem, index) => (
         <li key={`${problem.line}-${problem.column ?? ''}-${index}`} data-testid={`${testId}-item`} data-line={problem.line} data-code={problem.code}>
           {problem.column !== undefined && problem.column !== null
-            ? t('administration.csv.problemColumn', { line: problem.line, column: problem.column, message: problem.message })
-            : t('administration.csv.problem', { line: problem.line, message: problem.message })}
+            ? t('administration.csv.problemColumn', { line: format.number(problem.line), column: problem.column, message: problem.message })
+            : t('administration.csv.problem', { line: format.number(problem.line), message: problem.message })}
         </li>
       ))}
     </ul>
@@ -30,6 +32,7 @@ export function CsvImportSection() {
   const { t } = useTranslation();
   const id = useId();
   const metaModel = useMetaModel();
+  const format = useFormat();
   const [file, setFile] = useState<File | null>(null);
   const [type, setType] = useState('');
   const [plan, setPlan] = useState<CsvPlan | null>(null);
@@ -167,7 +170,7 @@ export function CsvImportSection() {
       <div aria-live="polite">
         {plan !== null && (
           <div data-testid="csv-plan" data-created={plan.created} data-updated={plan.updated} data-unchanged={plan.unchanged}>
-            <p>{t('administration.csv.summary', { created: plan.created, updated: plan.updated, unchanged: plan.unchanged })}</p>
+            <p>{t('administration.csv.summary', { created: format.number(plan.created), updated: format.number(plan.updated), unchanged: format.number(plan.unchanged) })}</p>
             {plan.warnings.length > 0 && (
               <>
                 <h3>{t('administration.csv.warnings')}</h3>
@@ -178,7 +181,7 @@ export function CsvImportSection() {
         )}
         {result !== null && (
           <p className="success" data-testid="csv-result" data-created={result.created} data-updated={result.updated}>
-            {t('administration.csv.result', { created: result.created, updated: result.updated, unchanged: result.unchanged })}
+            {t('administration.csv.result', { created: format.number(result.created), updated: format.number(result.updated), unchanged: format.number(result.unchanged) })}
           </p>
         )}
         {problems.length > 0 ? (
@@ -209,7 +212,7 @@ export function CsvImportSection() {
               <tbody>
                 {plan.rows.map((row) => (
                   <tr key={row.line} data-testid="csv-row" data-line={row.line} data-action={row.action} data-object-id={row.objectId ?? undefined}>
-                    <td>{row.line}</td>
+                    <td>{format.number(row.line)}</td>
                     <td>{t(`administration.csv.actions.${row.action}`)}</td>
                     <td>{row.name}</td>
                     <td>{metaModel.typeName(row.type)}</td>

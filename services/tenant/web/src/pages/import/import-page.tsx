@@ -7,8 +7,15 @@ import { useCanWrite, useIsAdministrator } from '../../session/session-context';
 import { ModelImportSection, OscalImportSection, TemplateImportSection } from './administrator-imports';
 import { CsvImportSection } from './csv-import-section';
 import { ImportProgress, usePhaseText, type ImportStatus } from './import-progress';
+import { PreviewError, PreviewResult, useImportPreview } from './import-preview';
+import { ArchimatePreviewBody, type ArchimatePreview } from './preview-bodies';
 
-/** /import: uploads an ArchiMate Open Exchange file and follows the server's progress stream. */
+/**
+ * /import: previews an ArchiMate Open Exchange file with a dry run, then
+ * uploads it and follows the server's progress stream. Importing without a
+ * preview stays possible, because the import is all or nothing and rejects
+ * the same problems, but a preview that found a problem blocks the import.
+ */
 export function ImportPage() {
   const { t } = useTranslation();
   const id = useId();
@@ -20,15 +27,25 @@ export function ImportPage() {
   const [error, setError] = useState<unknown>(undefined);
   const running = useRef<AbortController | null>(null);
   const phaseText = usePhaseText(status);
+  const preview = useImportPreview<ArchimatePreview>();
 
   // Leaving the page cancels the upload. The server decides what happens to an import it already started.
   useEffect(() => () => running.current?.abort(), []);
 
-  const submit = async (event: FormEvent) => {
+  const runPreview = (event: FormEvent) => {
     event.preventDefault();
+    if (file !== null) {
+      setResult(null);
+      setError(undefined);
+      void preview.run('/api/imports/archimate?dryRun=true', file, 'application/xml');
+    }
+  };
+
+  const runImport = async () => {
     if (file === null) {
       return;
     }
+    preview.reset();
     const controller = new AbortController();
     running.current = controller;
     setResult(null);
@@ -60,6 +77,8 @@ export function ImportPage() {
     }
   };
 
+  // A preview that found a problem blocks the import until the file changes.
+  const blocked = preview.error !== undefined;
   const title = t('import.title');
   return (
     <>
@@ -70,7 +89,7 @@ export function ImportPage() {
       ) : (
         <>
           <p>{t('import.intro')}</p>
-          <form onSubmit={(event) => void submit(event)}>
+          <form onSubmit={runPreview}>
             <div className="field">
               <label htmlFor={`${id}-file`}>{t('import.file')}</label>
               <input
@@ -79,13 +98,28 @@ export function ImportPage() {
                 type="file"
                 accept=".xml,application/xml,text/xml"
                 required
-                onChange={(event) => setFile(event.target.files?.[0] ?? null)}
+                onChange={(event) => {
+                  setFile(event.target.files?.[0] ?? null);
+                  preview.reset();
+                }}
               />
             </div>
-            <button type="submit" data-testid="import-submit" disabled={file === null || status !== null}>
-              {t('import.submit')}
-            </button>
+            <div className="actions">
+              <button type="submit" data-testid="import-preview" disabled={file === null || status !== null || preview.running}>
+                {t('importPreview.preview')}
+              </button>
+              <button type="button" data-testid="import-submit" onClick={() => void runImport()} disabled={file === null || status !== null || blocked}>
+                {t('import.submit')}
+              </button>
+            </div>
           </form>
+          {preview.running && <p role="status">{t('importPreview.previewing')}</p>}
+          {preview.preview !== null && (
+            <PreviewResult testId="import-preview-result" onImport={() => void runImport()} importDisabled={status !== null}>
+              <ArchimatePreviewBody preview={preview.preview} testId="import-preview-result" />
+            </PreviewResult>
+          )}
+          <PreviewError error={preview.error} testId="import-preview-error" />
 
           {status !== null && <ImportProgress status={status} />}
           {/* Only the phase name is announced: the counts change too often to be read out. */}

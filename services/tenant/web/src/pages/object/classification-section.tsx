@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
@@ -90,7 +91,8 @@ export function ClassificationSection({ classification, scale, error, canWrite, 
   );
 }
 
-type Translate = ReturnType<typeof useTranslation>['t'];
+// i18next's TFunction, because ReturnType<typeof useTranslation>['t'] makes tsc fail with TS2589 (excessively deep) once the texts grow.
+type Translate = TFunction;
 
 function originText(entry: DimensionClassification, t: Translate): string {
   if (entry.assigned !== null) {

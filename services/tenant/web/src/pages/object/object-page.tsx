@@ -16,6 +16,7 @@ import { AddRelationForm } from './add-relation-form';
 import { AttributeList } from './attribute-list';
 import { ClassificationSection } from './classification-section';
 import { EditObjectForm } from './edit-object-form';
+import { HistorySection } from './history-section';
 import { RelationTable } from './relation-table';
 import { StatementsSection } from './statements-section';
 
@@ -151,6 +152,8 @@ export function ObjectPage() {
       />
 
       <StatementsSection statements={statements.data} error={statements.error} />
+
+      <HistorySection object={object} />
     </>
   );
 }

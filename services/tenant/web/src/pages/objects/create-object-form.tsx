@@ -5,8 +5,11 @@ import { Link } from 'react-router';
 import { apiRequest } from '../../api/client';
 import type { MetaModelSummary, ModelObject, ObjectTypeSummary } from '../../api/types';
 import { ErrorMessage } from '../../components/error-message';
-import { useApiResource } from '../../hooks/use-api-resource';
-import { currentLanguage } from '../../i18n';
+import { apiFieldProblem } from '../../components/form-field';
+import { useMetaModel } from '../../hooks/use-meta-model';
+import { currentLanguage, intlLocale } from '../../i18n';
+import { AttributeInput } from '../object/attribute-input';
+import { textToAttribute } from '../object/attribute-input-values';
 
 // Requirement sets and requirements are created through the requirement sets, and the server rejects them here.
 const REQUIREMENT_ROLES = new Set(['requirement_set', 'requirement']);
@@ -25,17 +28,24 @@ interface CreateObjectFormProps {
   onCreated: (object: ModelObject) => void;
 }
 
-/** Renders the form that creates an object with POST /api/objects. Pages show it to users with write access only. */
+/**
+ * Renders the form that creates an object with POST /api/objects, with a
+ * field for each required attribute of the chosen type. Pages show it to
+ * users with write access only.
+ */
 export function CreateObjectForm({ initialType, onCreated }: CreateObjectFormProps) {
   const { t } = useTranslation();
   const id = useId();
-  const metaModel = useApiResource<MetaModelSummary>('/api/meta-model');
-  const types = creatableTypes(metaModel.data);
+  const metaModel = useMetaModel();
+  const types = creatableTypes(metaModel.metaModel);
   const [chosenType, setType] = useState(initialType);
   // Until the user chooses, the list's own type is preselected, else the first type.
   const type = types.some((objectType) => objectType.key === chosenType) ? chosenType : (types[0]?.key ?? '');
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
+  // The texts of the attribute fields by `<type>.<attribute key>`, so that a text typed for one type does not carry over to another.
+  const [attributeTexts, setAttributeTexts] = useState<Record<string, string>>({});
+  const requiredAttributes = (metaModel.objectType(type)?.attributes ?? []).filter((definition) => definition.required);
   const [error, setError] = useState<unknown>(undefined);
   const [created, setCreated] = useState<ModelObject | null>(null);
   const [submitting, setSubmitting] = useState(false);
@@ -47,17 +57,26 @@ export function CreateObjectForm({ initialType, onCreated }: CreateObjectFormPro
     setSubmitting(true);
     try {
       const trimmedDescription = description.trim();
+      const attributes: Record<string, unknown> = {};
+      for (const definition of requiredAttributes) {
+        const value = textToAttribute(definition, attributeTexts[`${type}.${definition.key}`] ?? '', intlLocale());
+        if (value !== undefined) {
+          attributes[definition.key] = value;
+        }
+      }
       const object = await apiRequest<ModelObject>('/api/objects', {
         method: 'POST',
         body: {
           type,
           name: name.trim(),
           ...(trimmedDescription === '' ? {} : { description: trimmedDescription }),
+          ...(Object.keys(attributes).length === 0 ? {} : { attributes }),
         },
       });
       setCreated(object);
       setName('');
       setDescription('');
+      setAttributeTexts({});
       onCreated(object);
     } catch (failure) {
       setError(failure);
@@ -107,6 +126,17 @@ export function CreateObjectForm({ initialType, onCreated }: CreateObjectFormPro
             onChange={(event) => setDescription(event.target.value)}
           />
         </div>
+        {requiredAttributes.map((definition) => (
+          <AttributeInput
+            key={`${type}.${definition.key}`}
+            id={`${id}-attribute-${definition.key}`}
+            objectType={type}
+            definition={definition}
+            text={attributeTexts[`${type}.${definition.key}`] ?? ''}
+            onChange={(text) => setAttributeTexts((previous) => ({ ...previous, [`${type}.${definition.key}`]: text }))}
+            problem={apiFieldProblem(error, `attributes.${definition.key}`)}
+          />
+        ))}
         <button type="submit" data-testid="create-object-submit" disabled={submitting || type === ''}>
           {submitting ? t('objects.creating') : t('objects.create')}
         </button>

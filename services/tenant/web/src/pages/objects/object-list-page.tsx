@@ -58,22 +58,20 @@ export function ObjectListPage() {
   const { t } = useTranslation();
   const format = useFormat();
   const canWrite = useCanWrite();
-  const { metaModel, typeName, attributeName, objectType } = useMetaModel();
+  const { typeName, attributeName, objectType } = useMetaModel();
   const [search, setSearch] = useSearchParams();
   const query = readQuery(search);
   const [changed, setChanged] = useState(false);
 
-  const requirementTypes = new Set((metaModel?.objectTypes ?? []).filter((type) => REQUIREMENT_ROLES.includes(type.role)).map((type) => type.key));
-  // NOTE: the API has no parameter to leave requirement types out, so "all model objects" drops them from each page here.
-  // A page that holds only requirements then shows nothing new, and the table loads the next one.
-  const hideRequirements = query.type === '';
 
   const listKey = JSON.stringify(query);
   const loadPage = useCallback(
     async (cursor: string | null, signal: AbortSignal): Promise<Page<ModelObject>> => {
+      // "All model objects" leaves out requirement sets and requirements, which have pages of their own.
+      const excludeRoles = query.type === '' ? REQUIREMENT_ROLES.join(',') : undefined;
       const attributeFilter = query.attribute !== '' && query.value !== '' ? { [`attribute.${query.attribute}`]: query.value } : {};
       const page = await apiRequest<ObjectPage>(
-        `/api/objects${queryString({ type: query.type, q: query.q, sort: query.sort, ...attributeFilter, limit: PAGE_SIZE, after: cursor })}`,
+        `/api/objects${queryString({ type: query.type, excludeRoles, q: query.q, sort: query.sort, ...attributeFilter, limit: PAGE_SIZE, after: cursor })}`,
         { signal },
       );
       return { items: page.objects, next: page.next };
@@ -81,7 +79,7 @@ export function ObjectListPage() {
     [query.type, query.q, query.sort, query.attribute, query.value],
   );
   const list = usePagedList(listKey, loadPage);
-  const objects = hideRequirements ? list.items.filter((object) => !requirementTypes.has(object.type)) : list.items;
+  const objects = list.items;
 
   useLiveChanges((event) => {
     if (event.type === 'reload') {

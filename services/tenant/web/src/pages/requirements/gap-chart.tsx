@@ -68,3 +68,85 @@ export function GapChart({ totals, caption, testId }: GapChartProps) {
     </div>
   );
 }
+
+/** One requirement set's gap totals in a comparison. */
+export interface GapComparisonRow {
+  id: string;
+  name: string;
+  totals: GapTotals;
+}
+
+interface GapComparisonChartProps {
+  rows: GapComparisonRow[];
+  caption: string;
+  testId: string;
+}
+
+/**
+ * Several requirement sets side by side: one stacked bar per set showing the
+ * share of each status, and a table with the counts and shares. The bars show
+ * shares rather than counts so that a large catalog does not dwarf a small one.
+ */
+export function GapComparisonChart({ rows, caption, testId }: GapComparisonChartProps) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  // A set without any applicable pair gets an empty bar: its shares are all zero rather than NaN.
+  const shares = rows.map((row) => ({
+    name: row.name,
+    ...Object.fromEntries(GAP_CATEGORIES.map((category) => [category, row.totals.total === 0 ? 0 : row.totals[category] / row.totals.total])),
+  }));
+
+  return (
+    <div className="gap-chart" data-testid={testId}>
+      {/* The table gives the same numbers, so the chart itself is hidden from screen readers. */}
+      <div className="chart" aria-hidden="true">
+        <ResponsiveContainer width="100%" height={56 + 48 * rows.length}>
+          <BarChart accessibilityLayer={false} data={shares} layout="vertical" margin={{ top: 8, right: 24, bottom: 8, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" horizontal={false} />
+            <XAxis type="number" domain={[0, 1]} tickFormatter={(value: number) => format.percent(value)} />
+            <YAxis type="category" dataKey="name" width={220} tick={{ fontSize: 12 }} interval={0} />
+            <Tooltip formatter={(value) => format.percent(Number(value))} />
+            {GAP_CATEGORIES.map((category) => (
+              <Bar key={category} dataKey={category} name={t(`analysis.status.${category}`)} stackId="share" fill={GAP_COLOURS[category]} stroke="#555555" isAnimationActive={false} />
+            ))}
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+      <ul className="gap-legend" aria-hidden="true">
+        {GAP_CATEGORIES.map((category) => (
+          <li key={category}>
+            <span className="swatch" style={{ backgroundColor: GAP_COLOURS[category] }} /> {t(`analysis.status.${category}`)}
+          </li>
+        ))}
+      </ul>
+      <table>
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('analysis.requirements.set')}</th>
+            {GAP_CATEGORIES.map((category) => (
+              <th key={category} scope="col">
+                {t(`analysis.status.${category}`)}
+              </th>
+            ))}
+            <th scope="col">{t('analysis.gap.total')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.id} data-testid={`${testId}-row`} data-set={row.id} data-total={row.totals.total}>
+              <th scope="row">{row.name}</th>
+              {GAP_CATEGORIES.map((category) => (
+                <td key={category} className="number" data-category={category} data-count={row.totals[category]}>
+                  {format.number(row.totals[category])}
+                  {row.totals.total > 0 && <span className="muted"> ({format.percent(row.totals[category] / row.totals.total)})</span>}
+                </td>
+              ))}
+              <td className="number">{format.number(row.totals.total)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+import type { Shape } from '../en';
+
+export const en = {
+  history: {
+    heading: 'History',
+    hint: 'Changes to this object, its relations, classification and compliance statements, newest first. Imports are listed in the audit log only.',
+    empty: 'No changes are recorded for this object.',
+    showMore: 'Show older changes',
+    system: 'ESM',
+    emptyValue: '(empty)',
+    yes: 'yes',
+    no: 'no',
+    action: {
+      objectCreated: 'Created “{{name}}” of type {{type}}.',
+      objectUpdated: 'Changed the object.',
+      objectUpdatedNothing: 'Saved the object without changing a field.',
+      objectDeleted: 'Deleted “{{name}}” of type {{type}}.',
+      relationCreated: 'Added the relation “{{source}} {{relation}} {{target}}”.',
+      relationDeleted: 'Removed the relation “{{source}} {{relation}} {{target}}”.',
+      classificationSet: 'Set {{dimension}} to {{level}}. Justification: {{justification}}',
+      classificationRemoved: 'Removed the level of {{dimension}} set by hand.',
+      statementSet: 'Set the compliance statement on {{requirement}} to “{{status}}”.',
+      statementRemoved: 'Removed the compliance statement on {{requirement}}.',
+      aRequirement: 'a requirement',
+      other: 'Other change: {{summary}}',
+    },
+    field: {
+      name: 'Name',
+      type: 'Type',
+      description: 'Description',
+      externalId: 'External identifier',
+    },
+    fieldChange: '{{field}}: from {{from}} to {{to}}',
+    level: '{{level}} ({{name}})',
+    status: {
+      fulfilled: 'Fulfilled',
+      partly_fulfilled: 'Partly fulfilled',
+      not_fulfilled: 'Not fulfilled',
+      not_applicable: 'Not applicable',
+    },
+  },
+};
+
+export const sv: Shape<typeof en> = {
+  history: {
+    heading: 'Historik',
+    hint: 'Ändringar av objektet, dess relationer, klassning och ställningstaganden, nyast först. Importer visas bara i granskningsloggen.',
+    empty: 'Inga ändringar finns registrerade för objektet.',
+    showMore: 'Visa äldre ändringar',
+    system: 'ESM',
+    emptyValue: '(tomt)',
+    yes: 'ja',
+    no: 'nej',
+    action: {
+      objectCreated: 'Skapade ”{{name}}” av typen {{type}}.',
+      objectUpdated: 'Ändrade objektet.',
+      objectUpdatedNothing: 'Sparade objektet utan att ändra något fält.',
+      objectDeleted: 'Tog bort ”{{name}}” av typen {{type}}.',
+      relationCreated: 'Lade till relationen ”{{source}} {{relation}} {{target}}”.',
+      relationDeleted: 'Tog bort relationen ”{{source}} {{relation}} {{target}}”.',
+      classificationSet: 'Satte {{dimension}} till {{level}}. Motivering: {{justification}}',
+      classificationRemoved: 'Tog bort den handsatta nivån för {{dimension}}.',
+      statementSet: 'Satte ställningstagandet för {{requirement}} till ”{{status}}”.',
+      statementRemoved: 'Tog bort ställningstagandet för {{requirement}}.',
+      aRequirement: 'ett krav',
+      other: 'Annan ändring: {{summary}}',
+    },
+    field: {
+      name: 'Namn',
+      type: 'Typ',
+      description: 'Beskrivning',
+      externalId: 'Externt id',
+    },
+    fieldChange: '{{field}}: från {{from}} till {{to}}',
+    level: '{{level}} ({{name}})',
+    status: {
+      fulfilled: 'Uppfyllt',
+      partly_fulfilled: 'Delvis uppfyllt',
+      not_fulfilled: 'Inte uppfyllt',
+      not_applicable: 'Ej tillämpligt',
+    },
+  },
+};
