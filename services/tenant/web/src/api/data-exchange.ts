@@ -53,16 +53,26 @@ function csvPath(options: CsvOptions, dryRun: boolean): string {
 
 /** Sends the file for a dry run, which checks every row and writes nothing. */
 export function previewCsv(file: File, options: CsvOptions): Promise<CsvPlan> {
-  return sendCsv<CsvPlan>(file, csvPath(options, true));
+  return sendDryRun<CsvPlan>(csvPath(options, true), file, 'text/csv');
 }
 
-async function sendCsv<T>(file: File, path: string): Promise<T> {
+/**
+ * Sends an import whose path has `dryRun=true` and returns the server's JSON
+ * preview. A dry run keeps nothing and returns one JSON body instead of a
+ * progress stream, so a problem is a normal error response. Throws ApiError
+ * for a non-2xx response or an unreachable server, and rethrows the abort
+ * error when `signal` aborts the request.
+ */
+export async function sendDryRun<T>(path: string, body: Blob | string, contentType: string, signal?: AbortSignal): Promise<T> {
   await ensureFreshSession();
-  const headers = { ...apiHeaders(true), 'Content-Type': 'text/csv' };
+  const headers = { ...apiHeaders(true), 'Content-Type': contentType };
   let response: Response;
   try {
-    response = await fetch(path, { method: 'POST', headers, body: file, credentials: 'same-origin' });
-  } catch {
+    response = await fetch(path, { method: 'POST', headers, body, credentials: 'same-origin', signal });
+  } catch (failure) {
+    if (signal?.aborted) {
+      throw failure;
+    }
     throw new ApiError(0, NETWORK_ERROR, i18n.t('errors.network'));
   }
   const text = await response.text();

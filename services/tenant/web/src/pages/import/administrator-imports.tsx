@@ -8,27 +8,14 @@ import { useApiResource } from '../../hooks/use-api-resource';
 import { useFormat } from '../../hooks/use-format';
 import { ImportProgress } from './import-progress';
 import { PreviewError, PreviewResult, useImportPreview } from './import-preview';
-import { ModelPreviewBody, OscalPreviewBody, type ModelPreview, type OscalPreview } from './preview-bodies';
+import { MODEL_COUNT_KEYS, ModelPreviewBody, OscalPreviewBody, type ModelPreview, type OscalPreview } from './preview-bodies';
 import { useStreamedImport } from './use-streamed-import';
 
 const MODEL_PARTS = ['metaModel', 'requirements', 'objects'] as const;
 type ModelPart = (typeof MODEL_PARTS)[number];
 
-const COUNT_KEYS = [
-  'objectTypes',
-  'relationTypes',
-  'classificationDimensions',
-  'objects',
-  'levels',
-  'requirementSets',
-  'requirements',
-  'applicabilityRules',
-  'relations',
-  'statements',
-] as const;
-
 /** Last line of a model or template import: a count per kind of thing imported. */
-type ModelImportFinished = StreamEvent & Partial<Record<(typeof COUNT_KEYS)[number], number>>;
+type ModelImportFinished = StreamEvent & Partial<Record<(typeof MODEL_COUNT_KEYS)[number], number>>;
 
 /** Last line of an OSCAL import. */
 interface OscalImportFinished extends StreamEvent {
@@ -76,7 +63,7 @@ function ModelCounts({ result, testId }: { result: ModelImportFinished; testId: 
     <div className="success" data-testid={testId}>
       <p>{t('administration.dataImports.resultTitle')}</p>
       <dl className="fields">
-        {COUNT_KEYS.filter((key) => typeof result[key] === 'number').map((key) => (
+        {MODEL_COUNT_KEYS.filter((key) => typeof result[key] === 'number').map((key) => (
           <div className="field-row" key={key} data-testid={`${testId}-${key}`} data-count={result[key]}>
             <dt>{t(`administration.dataImports.counts.${key}`)}</dt>
             <dd>{format.number(result[key] ?? 0)}</dd>

@@ -1,10 +1,8 @@
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import i18n from '../../i18n';
-import { errorFromResponse } from '../../api/api-error';
-import { apiHeaders, ApiError, handleUnauthorized, NETWORK_ERROR } from '../../api/client';
-import { ensureFreshSession } from '../../api/session';
+import { ApiError } from '../../api/client';
+import { sendDryRun } from '../../api/data-exchange';
 import { useFormat } from '../../hooks/use-format';
 import './import-preview.css';
 
@@ -22,32 +20,6 @@ interface DocumentProblem {
   path: string;
   code: string;
   message: string;
-}
-
-/**
- * Sends an import with `dryRun=true` and returns the server's JSON preview.
- * The server runs the import and rolls it back, so it needs no progress
- * stream, and a problem is a normal error response.
- */
-async function sendPreview<P>(path: string, body: Blob | string, contentType: string, signal: AbortSignal): Promise<P> {
-  await ensureFreshSession();
-  const headers = { ...apiHeaders(true), 'Content-Type': contentType };
-  let response: Response;
-  try {
-    response = await fetch(path, { method: 'POST', headers, body, credentials: 'same-origin', signal });
-  } catch (failure) {
-    if (signal.aborted) {
-      throw failure;
-    }
-    throw new ApiError(0, NETWORK_ERROR, i18n.t('errors.network'));
-  }
-  const text = await response.text();
-  if (!response.ok) {
-    const error = errorFromResponse(response.status, text, response.headers.get('Retry-After'));
-    handleUnauthorized(error, true);
-    throw error;
-  }
-  return JSON.parse(text) as P;
 }
 
 export interface ImportPreviewState<P> {
@@ -85,7 +57,7 @@ export function useImportPreview<P>(): ImportPreviewState<P> {
     setError(undefined);
     setRunning(true);
     try {
-      const result = await sendPreview<P>(path, body, contentType, controller.signal);
+      const result = await sendDryRun<P>(path, body, contentType, controller.signal);
       if (current.current === controller) {
         setPreview(result);
       }

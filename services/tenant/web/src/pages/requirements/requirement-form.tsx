@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import type { RequirementNode } from '../../api/analysis';
@@ -6,6 +6,7 @@ import { hasErrorCode } from '../../api/client';
 import { ErrorMessage } from '../../components/error-message';
 import { FormField } from '../../components/form-field';
 import { useApiResource } from '../../hooks/use-api-resource';
+import { useFormSubmission } from '../../hooks/use-form-submission';
 import {
   addRequirement,
   REQUIREMENT_KINDS,
@@ -87,34 +88,23 @@ export function NewRequirementForm({ setId, tree, onAdded }: NewRequirementFormP
   const [kind, setKind] = useState<RequirementKind>('requirement');
   const [parentId, setParentId] = useState('');
   const [texts, setTexts] = useState<TextValues>(EMPTY_TEXTS);
-  const [error, setError] = useState<unknown>(undefined);
-  const [working, setWorking] = useState(false);
 
   // A group can only be placed under a group, so the choice offers only groups for one.
   const parents = flattenTree(tree).filter(({ node }) => kind === 'requirement' || node.kind === 'group');
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(undefined);
-    setWorking(true);
-    try {
-      const added = await addRequirement(setId, {
-        kind,
-        identifier: texts.identifier,
-        title: texts.title,
-        label: texts.label,
-        statement: texts.statement,
-        description: texts.description,
-        parentId: parentId === '' ? undefined : parentId,
-      });
-      setTexts(EMPTY_TEXTS);
-      onAdded(added.identifier);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setWorking(false);
-    }
-  };
+  const { error, working, submit } = useFormSubmission(async () => {
+    const added = await addRequirement(setId, {
+      kind,
+      identifier: texts.identifier,
+      title: texts.title,
+      label: texts.label,
+      statement: texts.statement,
+      description: texts.description,
+      parentId: parentId === '' ? undefined : parentId,
+    });
+    setTexts(EMPTY_TEXTS);
+    onAdded(added.identifier);
+  });
 
   return (
     <form className="panel no-print" data-testid="requirement-form" aria-labelledby={`${id}-title`} onSubmit={(event) => void submit(event)}>
@@ -177,25 +167,18 @@ function RequirementEditForm({ requirement, onSaved, onConflict, onCancel }: Req
     description: requirement.description,
   });
   const [withdrawn, setWithdrawn] = useState(requirement.withdrawn);
-  const [error, setError] = useState<unknown>(undefined);
-  const [working, setWorking] = useState(false);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(undefined);
-    setWorking(true);
-    try {
+  const { error, working, submit } = useFormSubmission(
+    async () => {
       const saved = await updateRequirement(requirement.id, { version: requirement.version, ...texts, withdrawn });
       onSaved(saved.identifier);
-    } catch (failure) {
-      setError(failure);
+    },
+    (failure) => {
       if (hasErrorCode(failure, 'REQUIREMENT_VERSION_CONFLICT')) {
         onConflict();
       }
-    } finally {
-      setWorking(false);
-    }
-  };
+    },
+  );
 
   return (
     <form className="panel no-print" data-testid="requirement-edit-form" aria-labelledby={`${id}-title`} onSubmit={(event) => void submit(event)}>

@@ -1,9 +1,10 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { hasErrorCode } from '../../api/client';
 import { ErrorMessage } from '../../components/error-message';
 import { FormField } from '../../components/form-field';
+import { useFormSubmission } from '../../hooks/use-form-submission';
 import { createRequirementSet, updateRequirementSet, type RequirementSetWithSource } from './requirement-admin-api';
 
 interface SetFieldsProps {
@@ -37,24 +38,13 @@ export function NewSetForm({ onCreated }: { onCreated: (id: string, name: string
   const id = useId();
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
-  const [error, setError] = useState<unknown>(undefined);
-  const [working, setWorking] = useState(false);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(undefined);
-    setWorking(true);
-    try {
-      const created = await createRequirementSet({ name, description });
-      setName('');
-      setDescription('');
-      onCreated(created.id, created.name);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setWorking(false);
-    }
-  };
+  const { error, working, submit } = useFormSubmission(async () => {
+    const created = await createRequirementSet({ name, description });
+    setName('');
+    setDescription('');
+    onCreated(created.id, created.name);
+  });
 
   return (
     <form className="panel no-print" data-testid="new-set-form" aria-labelledby={`${id}-title`} onSubmit={(event) => void submit(event)}>
@@ -90,25 +80,18 @@ export function SetEditForm({ set, onSaved, onConflict, onCancel }: SetEditFormP
   const id = useId();
   const [name, setName] = useState(set.name);
   const [description, setDescription] = useState(set.description ?? '');
-  const [error, setError] = useState<unknown>(undefined);
-  const [working, setWorking] = useState(false);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(undefined);
-    setWorking(true);
-    try {
+  const { error, working, submit } = useFormSubmission(
+    async () => {
       await updateRequirementSet(set.id, { version: set.version, name, description });
       onSaved();
-    } catch (failure) {
-      setError(failure);
+    },
+    (failure) => {
       if (hasErrorCode(failure, 'REQUIREMENT_SET_VERSION_CONFLICT')) {
         onConflict();
       }
-    } finally {
-      setWorking(false);
-    }
-  };
+    },
+  );
 
   return (
     <form className="panel no-print" data-testid="set-edit-form" aria-labelledby={`${id}-title`} onSubmit={(event) => void submit(event)}>
