@@ -1,9 +1,10 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { ASSIGNABLE_ROLES, createObjectType, updateObjectType, type AssignableRole, type ObjectTypeDefinition } from '../../api/meta-model';
 import { ErrorMessage } from '../../components/error-message';
 import { FormField } from '../../components/form-field';
+import { useFormSubmission } from '../../hooks/use-form-submission';
 import { fieldOfError, fieldProblem } from './field-errors';
 import { localName } from './local-name';
 
@@ -16,26 +17,14 @@ export function ObjectTypeForm({ onAdded }: { onAdded: (name: string) => void })
   const [nameEn, setNameEn] = useState('');
   const [icon, setIcon] = useState('');
   const [role, setRole] = useState<AssignableRole>('general');
-  const [error, setError] = useState<unknown>(undefined);
-  const [working, setWorking] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(undefined);
-    setWorking(true);
-    try {
-      await createObjectType({ key, nameSv, nameEn, icon: icon.trim() === '' ? undefined : icon.trim(), role });
-      setKey('');
-      setNameSv('');
-      setNameEn('');
-      setIcon('');
-      onAdded(localName({ nameSv, nameEn }));
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setWorking(false);
-    }
-  };
+  const { error, working, submit } = useFormSubmission(async () => {
+    await createObjectType({ key, nameSv, nameEn, icon: icon.trim() === '' ? undefined : icon.trim(), role });
+    setKey('');
+    setNameSv('');
+    setNameEn('');
+    setIcon('');
+    onAdded(localName({ nameSv, nameEn }));
+  });
 
   return (
     <form className="panel" data-testid="object-type-form" aria-labelledby={`${id}-title`} onSubmit={(event) => void submit(event)}>
@@ -92,23 +81,11 @@ export function ObjectTypeEditForm({ objectType, onSaved }: { objectType: Object
   const [nameEn, setNameEn] = useState(objectType.nameEn);
   const [icon, setIcon] = useState(objectType.icon);
   const [role, setRole] = useState(objectType.role);
-  const [error, setError] = useState<unknown>(undefined);
-  const [working, setWorking] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(undefined);
-    setWorking(true);
-    try {
-      const changes = { version: objectType.version, nameSv, nameEn, icon: icon.trim() };
-      await updateObjectType(objectType.key, objectType.builtIn ? changes : { ...changes, role: role as AssignableRole });
-      onSaved(localName({ nameSv, nameEn }));
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setWorking(false);
-    }
-  };
+  const { error, working, submit } = useFormSubmission(async () => {
+    const changes = { version: objectType.version, nameSv, nameEn, icon: icon.trim() };
+    await updateObjectType(objectType.key, objectType.builtIn ? changes : { ...changes, role: role as AssignableRole });
+    onSaved(localName({ nameSv, nameEn }));
+  });
 
   // The requirement roles are not assignable, so a built-in type with one of them shows it as the only option.
   const roles: readonly string[] = ASSIGNABLE_ROLES.includes(role as AssignableRole) ? ASSIGNABLE_ROLES : [role];

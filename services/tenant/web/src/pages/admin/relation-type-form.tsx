@@ -1,9 +1,10 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { createRelationType, PROTECTION_FLOWS, updateRelationType, type ObjectTypeDefinition, type ProtectionFlow, type RelationTypeDefinition } from '../../api/meta-model';
 import { ErrorMessage } from '../../components/error-message';
 import { FormField, type FieldMessage } from '../../components/form-field';
+import { useFormSubmission } from '../../hooks/use-form-submission';
 import { fieldOfError, fieldProblem } from './field-errors';
 import { localName } from './local-name';
 
@@ -66,38 +67,26 @@ export function RelationTypeForm({ objectTypes, existing, onSaved, onCancel }: R
   const [sourceTypes, setSourceTypes] = useState<string[]>(existing?.sourceTypes ?? []);
   const [targetTypes, setTargetTypes] = useState<string[]>(existing?.targetTypes ?? []);
   const [protectionFlow, setProtectionFlow] = useState<ProtectionFlow>(existing?.protectionFlow ?? 'none');
-  const [error, setError] = useState<unknown>(undefined);
-  const [working, setWorking] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(undefined);
-    setWorking(true);
-    try {
-      const definition = {
-        ...names,
-        sourceTypes: sourceTypes.length > 0 ? sourceTypes : null,
-        targetTypes: targetTypes.length > 0 ? targetTypes : null,
-        protectionFlow,
-      };
-      if (existing !== undefined) {
-        await updateRelationType(existing.key, { ...definition, version: existing.version });
-        onSaved(localName(names));
-        return;
-      }
-      await createRelationType({ key, ...definition });
-      setKey('');
-      setNames({ nameSv: '', nameEn: '', reverseNameSv: '', reverseNameEn: '' });
-      setSourceTypes([]);
-      setTargetTypes([]);
-      setProtectionFlow('none');
+  const { error, working, submit } = useFormSubmission(async () => {
+    const definition = {
+      ...names,
+      sourceTypes: sourceTypes.length > 0 ? sourceTypes : null,
+      targetTypes: targetTypes.length > 0 ? targetTypes : null,
+      protectionFlow,
+    };
+    if (existing !== undefined) {
+      await updateRelationType(existing.key, { ...definition, version: existing.version });
       onSaved(localName(names));
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setWorking(false);
+      return;
     }
-  };
+    await createRelationType({ key, ...definition });
+    setKey('');
+    setNames({ nameSv: '', nameEn: '', reverseNameSv: '', reverseNameEn: '' });
+    setSourceTypes([]);
+    setTargetTypes([]);
+    setProtectionFlow('none');
+    onSaved(localName(names));
+  });
 
   const nameFields = ['nameSv', 'nameEn', 'reverseNameSv', 'reverseNameEn'] as const;
   const hintId = `${id}-ends-hint`;
