@@ -41,6 +41,15 @@ describe('parseArchimateModel', () => {
     });
   });
 
+  it('decodes numeric character references in names and documentation', () => {
+    const xml = PREFIXED.replace('<a:name xml:lang="en">Ledger</a:name>', '<a:name xml:lang="en">Caf&#233; &#x2013; &#x1F600;</a:name>').replace(
+      'Books &amp; accounts',
+      'R&#xE4;kenskaper',
+    );
+    const [element] = parseArchimateModel(xml).elements;
+    expect(element).toMatchObject({ name: 'Café – 😀', description: 'Räkenskaper' });
+  });
+
   it('takes the first name when none is English', () => {
     const model = parseArchimateModel(PREFIXED.replace('xml:lang="en">Ledger', 'xml:lang="de">Hauptbuch'));
     expect(model.elements[0]!.name).toBe('Reskontra');

@@ -56,6 +56,8 @@ export function readArchimateDocument(xml: string): ArchimateDocument {
     parseTagValue: false,
     parseAttributeValue: false,
     trimValues: true,
+    // Decodes numeric character references such as &#233; and &#x2013;, which the XML-only decoder leaves as they are.
+    htmlEntities: true,
     isArray: (tagName, _path, _isLeaf, isAttribute) => !isAttribute && REPEATING.has(localName(tagName)),
     maxNestedTags: MAX_NESTED_ELEMENTS,
   });
