@@ -166,7 +166,10 @@ describe('object form in the browser', () => {
 
   it('creates an object with a required attribute', async () => {
     await open(writerPage, '/objects?type=agreement');
+    // The form is ready once the meta-model has loaded and shows the type's required attribute.
+    await writerPage.getByTestId('attribute-input-note').waitFor();
     await typeInto(writerPage, 'create-object-name', 'Ramavtal');
+    await expect.poll(() => writerPage.getByTestId('create-object-submit').isEnabled()).toBe(true);
     // Without the required note the API names the field in Swedish.
     await pressOn(writerPage, 'create-object-submit', 'Enter');
     const required = writerPage.getByTestId('attribute-error-note');
