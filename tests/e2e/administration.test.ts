@@ -290,6 +290,7 @@ describe('administration and data pages in the browser', () => {
     await page.getByTestId('oscal-import-submit').click();
     await page.getByTestId('oscal-import-result').waitFor({ timeout: 60_000 });
     expect(Number(await page.getByTestId('oscal-import-result').getAttribute('data-requirements'))).toBeGreaterThan(0);
+    expect(await page.getByTestId('oscal-import-result').textContent()).toMatch(/^Imported [\d,]+ requirements in [\d,]+ groups\. Of the requirements and groups, [\d,]+ were added/);
     expect(await seriousViolations(page)).toEqual([]);
     await saveScreenshot(page, 'import-en');
   });

@@ -64,7 +64,9 @@ describe('users and sessions in the browser', () => {
     await adminPage.getByTestId('invite-user-submit').click();
     await adminPage.getByTestId('invite-user-status').filter({ hasText: READER }).waitFor();
     await adminPage.locator(`[data-testid="user-row"][data-email="${READER}"]`).waitFor();
-    expect(await adminPage.locator(`[data-testid="user-row"][data-email="${READER}"]`).getAttribute('data-level')).toBe('read');
+    const readerRow = adminPage.locator(`[data-testid="user-row"][data-email="${READER}"]`);
+    expect(await readerRow.getAttribute('data-level')).toBe('read');
+    expect(await readerRow.getByTestId('user-status').textContent()).toBe('Invited');
     await saveScreenshot(adminPage, 'users-invited');
 
     const { context: readerContext, page } = await newPage();

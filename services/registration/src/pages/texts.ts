@@ -166,9 +166,13 @@ export function textsFor(locale: Locale): Texts {
   return TEXTS[locale];
 }
 
-/** Formats a time for people reading the given language, with the time zone named. */
+/** The time zone of the platform's users, Swedish organisations, whatever zone the server runs in. */
+const USERS_TIME_ZONE = 'Europe/Stockholm';
+
+/** Formats a time for people reading the given language, in Swedish time with the time zone named. */
 export function formatDateTime(value: Date, locale: Locale): string {
   return new Intl.DateTimeFormat(locale === 'sv' ? 'sv-SE' : 'en-GB', {
+    timeZone: USERS_TIME_ZONE,
     year: 'numeric',
     month: 'long',
     day: 'numeric',

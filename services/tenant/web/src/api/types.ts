@@ -40,8 +40,8 @@ export interface UserSummary {
   email: string;
   mobile: string | null;
   accessLevel: AccessLevel;
-  /** 'invited' until the invitation is accepted. Other values are shown as sent. */
-  status: 'active' | 'deactivated' | 'invited' | (string & {});
+  /** 'pending' until the invitation is accepted. Other values are shown as sent. */
+  status: 'active' | 'deactivated' | 'pending' | (string & {});
   factors: Factor[];
   /** ISO 8601 timestamp, or null when sign-in is not locked. */
   lockedUntil: string | null;

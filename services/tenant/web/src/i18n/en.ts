@@ -171,7 +171,7 @@ export const en = {
     createdAt: 'Created',
     updatedAt: 'Updated',
     attributes: 'Attributes',
-    noAttributes: 'No attributes.',
+    noAttributes: 'No attribute has a value.',
     outgoing: 'Outgoing relations',
     incoming: 'Incoming relations',
     noRelations: 'No relations.',
@@ -190,6 +190,7 @@ export const en = {
   },
   import: {
     title: 'Import',
+    archimateTitle: 'ArchiMate model',
     intro:
       'Choose a file in the ArchiMate Open Exchange format (XML). The elements and relationships in the file are imported as objects and relations.',
     file: 'ArchiMate file',
@@ -268,7 +269,7 @@ export const en = {
     statuses: {
       active: 'Active',
       deactivated: 'Deactivated',
-      invited: 'Invited',
+      pending: 'Invited',
     },
     newLevelFor: 'New access level for {{email}}',
     changeLevel: 'Change access level',

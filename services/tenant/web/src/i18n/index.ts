@@ -56,13 +56,20 @@ export async function chooseLanguage(language: Language): Promise<void> {
 }
 
 /**
+ * The locale for English when the browser names no English region. ESM's
+ * users work in Sweden, and British English writes dates day first and with
+ * a 24-hour clock, where bare "en" would give American dates and times.
+ */
+const DEFAULT_ENGLISH_LOCALE = 'en-GB';
+
+/**
  * Returns the locale for Intl formatting: the browser's own regional variant
- * of the chosen language when it has one (en-GB dates for a British browser),
- * else the bare language.
+ * of the chosen language when it has one (en-IE dates for an Irish browser),
+ * else Swedish or British English.
  */
 export function intlLocale(language: Language = currentLanguage()): string {
   const regional = navigator.languages.find((tag) => tag.toLowerCase().startsWith(`${language}-`));
-  return regional ?? language;
+  return regional ?? (language === 'en' ? DEFAULT_ENGLISH_LOCALE : language);
 }
 
 export default i18n;

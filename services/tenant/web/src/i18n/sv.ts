@@ -173,7 +173,7 @@ export const sv: Messages = {
     createdAt: 'Skapat',
     updatedAt: 'Ändrat',
     attributes: 'Attribut',
-    noAttributes: 'Inga attribut.',
+    noAttributes: 'Inget attribut har något värde.',
     outgoing: 'Utgående relationer',
     incoming: 'Inkommande relationer',
     noRelations: 'Inga relationer.',
@@ -192,6 +192,7 @@ export const sv: Messages = {
   },
   import: {
     title: 'Importera',
+    archimateTitle: 'ArchiMate-modell',
     intro:
       'Välj en fil i formatet ArchiMate Open Exchange (XML). Elementen och sambanden i filen importeras som objekt och relationer.',
     file: 'ArchiMate-fil',
@@ -270,7 +271,7 @@ export const sv: Messages = {
     statuses: {
       active: 'Aktiv',
       deactivated: 'Inaktiverad',
-      invited: 'Inbjuden',
+      pending: 'Inbjuden',
     },
     newLevelFor: 'Ny behörighetsnivå för {{email}}',
     changeLevel: 'Ändra behörighetsnivå',

@@ -189,7 +189,7 @@ export const en = {
         intro: 'Imports an OSCAL catalog in JSON or XML as a requirement set. Importing a newer version of the same catalog updates the set.',
         file: 'OSCAL catalog (JSON or XML)',
         submit: 'Import catalog',
-        result: 'Imported {{requirements}} requirements: {{added}} added, {{changed}} changed, {{unchanged}} unchanged, {{withdrawn}} withdrawn.',
+        result: 'Imported {{requirements}} requirements in {{groups}} groups. Of the requirements and groups, {{added}} were added, {{changed}} changed, {{unchanged}} left as they were and {{withdrawn}} withdrawn.',
       },
       template: {
         title: 'Template import',
@@ -416,7 +416,7 @@ export const sv: Shape<typeof en> = {
         intro: 'Importerar en OSCAL-katalog i JSON eller XML som en kravsamling. En nyare version av samma katalog uppdaterar samlingen.',
         file: 'OSCAL-katalog (JSON eller XML)',
         submit: 'Importera katalogen',
-        result: 'Importerade {{requirements}} krav: {{added}} tillagda, {{changed}} ändrade, {{unchanged}} oförändrade, {{withdrawn}} tillbakadragna.',
+        result: 'Importerade {{requirements}} krav i {{groups}} grupper. Av kraven och grupperna lades {{added}} till, {{changed}} ändrades, {{unchanged}} var oförändrade och {{withdrawn}} återkallades.',
       },
       template: {
         title: 'Import från mall',

@@ -35,7 +35,7 @@ export const en = {
     form: {
       required: '(required)',
       noValue: '(no value)',
-      numberHint: 'A number, such as 12.5 or 1 200.',
+      numberHint: 'A number, such as 12.5 or 1200.',
       referenceSearch: 'Find the object for {{attribute}}',
     },
     relations: {

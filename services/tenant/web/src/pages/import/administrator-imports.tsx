@@ -21,6 +21,7 @@ type ModelImportFinished = StreamEvent & Partial<Record<(typeof MODEL_COUNT_KEYS
 interface OscalImportFinished extends StreamEvent {
   setId: string;
   requirements: number;
+  groups: number;
   added: number;
   changed: number;
   unchanged: number;
@@ -258,6 +259,7 @@ export function OscalImportSection() {
           <p className="success" data-testid="oscal-import-result" data-set-id={result.setId} data-requirements={result.requirements}>
             {t('administration.dataImports.oscal.result', {
               requirements: format.number(result.requirements),
+              groups: format.number(result.groups),
               added: format.number(result.added),
               changed: format.number(result.changed),
               unchanged: format.number(result.unchanged),

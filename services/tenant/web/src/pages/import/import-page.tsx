@@ -88,6 +88,7 @@ export function ImportPage() {
         <p data-testid="import-no-access">{t('import.noAccess')}</p>
       ) : (
         <>
+          <h2>{t('import.archimateTitle')}</h2>
           <p>{t('import.intro')}</p>
           <form onSubmit={runPreview}>
             <div className="field">

@@ -54,7 +54,7 @@ function TextFields({ id, values, onChange }: { id: string; values: TextValues; 
           <input {...control} data-testid="requirement-form-identifier" required maxLength={200} value={values.identifier} onChange={(event) => set('identifier')(event.target.value)} />
         )}
       </FormField>
-      <FormField id={`${id}-title`} label={t('requirementAdmin.title')}>
+      <FormField id={`${id}-requirement-title`} label={t('requirementAdmin.title')}>
         {(control) => <input {...control} data-testid="requirement-form-title" required maxLength={500} value={values.title} onChange={(event) => set('title')(event.target.value)} />}
       </FormField>
       <FormField id={`${id}-label`} label={t('requirementAdmin.label')} hint={t('requirementAdmin.labelHint')}>

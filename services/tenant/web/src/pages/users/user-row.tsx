@@ -11,7 +11,7 @@ interface UserRowProps {
   onAction: (user: UserSummary, action: UserAction) => void;
 }
 
-const KNOWN_STATUSES = ['active', 'deactivated', 'invited'] as const;
+const KNOWN_STATUSES = ['active', 'deactivated', 'pending'] as const;
 
 /** Returns the translated status, or the status as the server sent it when this client does not know it. */
 function statusLabel(status: string, translate: (key: `users.statuses.${(typeof KNOWN_STATUSES)[number]}`) => string): string {
