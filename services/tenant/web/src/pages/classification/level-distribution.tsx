@@ -5,6 +5,7 @@ import type { ClassificationOverview } from '../../api/analysis';
 import { useFormat } from '../../hooks/use-format';
 import { currentLanguage } from '../../i18n';
 import { colourLevels, NO_LEVEL_COLOUR } from '../graph/graph-colours';
+import { formatShare } from '../requirements/gap-chart';
 
 interface LevelDistributionProps {
   dimension: ClassificationOverview['dimensions'][number];
@@ -62,7 +63,7 @@ export function LevelDistribution({ dimension, dimensionName, total }: LevelDist
             <tr key={row.key} data-testid="overview-row" data-level={row.key} data-count={row.objects}>
               <th scope="row">{row.name}</th>
               <td className="number">{format.number(row.objects)}</td>
-              <td className="number">{total === 0 ? '–' : format.percent(row.objects / total)}</td>
+              <td className="number">{total === 0 ? '–' : formatShare(format, t, row.objects / total)}</td>
             </tr>
           ))}
         </tbody>

@@ -1,8 +1,9 @@
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 
 import { GAP_CATEGORIES, type GapCategory, type GapTotals } from '../../api/analysis';
-import { useFormat } from '../../hooks/use-format';
+import { useFormat, type Formatters } from '../../hooks/use-format';
 
 /** Green for fulfilled through red for not fulfilled, grey for not applicable, light grey for no statement. */
 export const GAP_COLOURS: Record<GapCategory, string> = {
@@ -12,6 +13,21 @@ export const GAP_COLOURS: Record<GapCategory, string> = {
   not_applicable: '#969696',
   no_statement: '#e0e0e0',
 };
+
+/**
+ * Formats a share (0.45) as a whole percentage in the language's number
+ * format. A share between 0 and 1 never rounds to "0 %" or "100 %", so
+ * 1 of 221 shows as "< 1 %" and 220 of 221 as "> 99 %".
+ */
+export function formatShare(format: Formatters, t: TFunction, share: number): string {
+  if (share > 0 && share < 0.005) {
+    return t('analysis.gap.shareBelow', { share: format.percent(0.01) });
+  }
+  if (share < 1 && share >= 0.995) {
+    return t('analysis.gap.shareAbove', { share: format.percent(0.99) });
+  }
+  return format.percent(share);
+}
 
 interface GapChartProps {
   totals: GapTotals;
@@ -60,7 +76,9 @@ export function GapChart({ totals, caption, testId }: GapChartProps) {
                 <span className="swatch" style={{ backgroundColor: GAP_COLOURS[row.category] }} aria-hidden="true" /> {row.name}
               </th>
               <td className="number">{format.number(row.count)}</td>
-              <td className="number">{totals.total === 0 ? '–' : format.percent(row.count / totals.total)}</td>
+              <td className="number" data-testid={`${testId}-share`}>
+                {totals.total === 0 ? '–' : formatShare(format, t, row.count / totals.total)}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -105,7 +123,7 @@ export function GapComparisonChart({ rows, caption, testId }: GapComparisonChart
             <CartesianGrid strokeDasharray="3 3" horizontal={false} />
             <XAxis type="number" domain={[0, 1]} tickFormatter={(value: number) => format.percent(value)} />
             <YAxis type="category" dataKey="name" width={220} tick={{ fontSize: 12 }} interval={0} />
-            <Tooltip formatter={(value) => format.percent(Number(value))} />
+            <Tooltip formatter={(value) => formatShare(format, t, Number(value))} />
             {GAP_CATEGORIES.map((category) => (
               <Bar key={category} dataKey={category} name={t(`analysis.status.${category}`)} stackId="share" fill={GAP_COLOURS[category]} stroke="#555555" isAnimationActive={false} />
             ))}
@@ -139,7 +157,7 @@ export function GapComparisonChart({ rows, caption, testId }: GapComparisonChart
               {GAP_CATEGORIES.map((category) => (
                 <td key={category} className="number" data-category={category} data-count={row.totals[category]}>
                   {format.number(row.totals[category])}
-                  {row.totals.total > 0 && <span className="muted"> ({format.percent(row.totals[category] / row.totals.total)})</span>}
+                  {row.totals.total > 0 && <span className="muted"> ({formatShare(format, t, row.totals[category] / row.totals.total)})</span>}
                 </td>
               ))}
               <td className="number">{format.number(row.totals.total)}</td>

@@ -9,9 +9,21 @@ import { useMetaModel } from '../../hooks/use-meta-model';
 import { useCanWrite } from '../../session/session-context';
 import { GapChart, GAP_COLOURS } from './gap-chart';
 import { OrganisationUnitGap } from './organisation-unit-gap';
+import { requirementName } from './requirement-form';
 import { StatementForm } from './statement-form';
 
 import '../analysis.css';
+
+/**
+ * A row of the object's gap analysis. The server lists requirements only, but
+ * a group that it might send (kind 'group') is shown as a heading, because
+ * the statement routes reject groups with STATEMENT_REQUIREMENT_IS_GROUP.
+ */
+type StatementRow = ObjectGapRequirement & { kind?: 'group' | 'requirement' };
+
+function isGroup(row: StatementRow): boolean {
+  return row.kind === 'group';
+}
 
 /** /objects/:id/statements: the object's gap analysis, and for writers a form that sets statements one by one or in bulk. */
 export function ObjectStatementsPage() {
@@ -31,8 +43,13 @@ export function ObjectStatementsPage() {
     );
   }
 
-  const requirements = gap.requirementSets.flatMap((set) => set.requirements);
+  const requirements: StatementRow[] = gap.requirementSets.flatMap((set) => set.requirements).filter((row: StatementRow) => !isGroup(row));
   const chosen: ObjectGapRequirement[] = requirements.filter((requirement) => chosenIds.has(requirement.id));
+  // A saved round ends the selection, so that the next save only reaches requirements chosen again.
+  const saved = () => {
+    setChosenIds(new Set());
+    reload();
+  };
   const toggle = (requirementId: string, checked: boolean) => {
     const next = new Set(chosenIds);
     if (checked) {
@@ -70,10 +87,11 @@ export function ObjectStatementsPage() {
       {names.objectType(gap.object.type)?.role === 'organisation_unit' && <OrganisationUnitGap id={id} name={gap.object.name} />}
 
       {requirements.length === 0 && <p data-testid="statements-none">{t('analysis.statements.noneApply')}</p>}
-      {canWrite && requirements.length > 0 && <StatementForm objectId={id} chosen={chosen} onSaved={reload} />}
+      {canWrite && requirements.length > 0 && <StatementForm objectId={id} chosen={chosen} onSaved={saved} />}
 
       {gap.requirementSets.map((set) => {
-        const allChosen = set.requirements.every((requirement) => chosenIds.has(requirement.id));
+        const setRequirements = set.requirements.filter((row: StatementRow) => !isGroup(row));
+        const allChosen = setRequirements.length > 0 && setRequirements.every((requirement) => chosenIds.has(requirement.id));
         return (
           <section key={set.id} aria-labelledby={`statements-${set.id}`}>
             <h2 id={`statements-${set.id}`}>{set.name}</h2>
@@ -87,7 +105,8 @@ export function ObjectStatementsPage() {
                         aria-label={t('analysis.statements.chooseAll', { name: set.name })}
                         data-testid="statement-choose-all"
                         checked={allChosen}
-                        onChange={(event) => toggleSet(set.requirements, event.target.checked)}
+                        disabled={setRequirements.length === 0}
+                        onChange={(event) => toggleSet(setRequirements, event.target.checked)}
                       />
                     </th>
                   )}
@@ -97,28 +116,44 @@ export function ObjectStatementsPage() {
                 </tr>
               </thead>
               <tbody>
-                {set.requirements.map((requirement) => (
-                  <tr key={requirement.id} data-testid="statement-row" data-identifier={requirement.identifier} data-status={requirement.status}>
-                    {canWrite && (
+                {set.requirements.map((row: StatementRow) => {
+                  const name = requirementName(row);
+                  // NIST CSF subcategories have their identifier as title, which the first column already shows.
+                  const title = row.title === name || row.title === row.identifier ? '' : row.title;
+                  if (isGroup(row)) {
+                    return (
+                      <tr key={row.id} className="statement-group" data-testid="statement-group" data-identifier={row.identifier}>
+                        {canWrite && <td />}
+                        <th scope="row" colSpan={2}>
+                          {title === '' ? name : `${name} ${title}`}
+                        </th>
+                        <td />
+                      </tr>
+                    );
+                  }
+                  return (
+                    <tr key={row.id} data-testid="statement-row" data-identifier={row.identifier} data-status={row.status}>
+                      {canWrite && (
+                        <td>
+                          <input
+                            type="checkbox"
+                            id={`choose-${row.id}`}
+                            data-testid="statement-choose"
+                            checked={chosenIds.has(row.id)}
+                            onChange={(event) => toggle(row.id, event.target.checked)}
+                            aria-label={t('analysis.statements.choose', { identifier: name })}
+                          />
+                        </td>
+                      )}
+                      <td data-testid="statement-name">{name}</td>
+                      <td data-testid="statement-title">{title}</td>
                       <td>
-                        <input
-                          type="checkbox"
-                          id={`choose-${requirement.id}`}
-                          data-testid="statement-choose"
-                          checked={chosenIds.has(requirement.id)}
-                          onChange={(event) => toggle(requirement.id, event.target.checked)}
-                          aria-label={t('analysis.statements.choose', { identifier: requirement.label ?? requirement.identifier })}
-                        />
+                        <span className="swatch" style={{ backgroundColor: GAP_COLOURS[row.status] }} aria-hidden="true" />{' '}
+                        {t(`analysis.status.${row.status}`)}
                       </td>
-                    )}
-                    <td>{requirement.label ?? requirement.identifier}</td>
-                    <td>{requirement.title}</td>
-                    <td>
-                      <span className="swatch" style={{ backgroundColor: GAP_COLOURS[requirement.status] }} aria-hidden="true" />{' '}
-                      {t(`analysis.status.${requirement.status}`)}
-                    </td>
-                  </tr>
-                ))}
+                    </tr>
+                  );
+                })}
               </tbody>
             </table>
           </section>

@@ -13,6 +13,11 @@ interface StatementFormProps {
   objectId: string;
   /** The requirements the statement is set for; one is sent with PUT, several in one bulk request. */
   chosen: ObjectGapRequirement[];
+  /**
+   * Called after a successful save. The caller must clear its selection, so
+   * that the next save cannot overwrite these statements unless the user
+   * chooses their requirements again.
+   */
   onSaved: () => void;
 }
 
@@ -75,6 +80,12 @@ export function StatementForm({ objectId, chosen, onSaved }: StatementFormProps)
         });
       }
       setSaved(chosen.length);
+      // The fields go back to their defaults so that the next round starts from an empty form.
+      setStatus('fulfilled');
+      setReason('');
+      setComment('');
+      setResponsible('');
+      setDecidedOn('');
       onSaved();
     } catch (failure) {
       setError(failure);
