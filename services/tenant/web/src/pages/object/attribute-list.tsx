@@ -89,7 +89,7 @@ function formatDay(day: string): string {
   return new Intl.DateTimeFormat(intlLocale(), { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
 }
 
-/** A link to the referenced object, named by the object once it has loaded. */
+/** A link to the referenced object, named by the object once it has loaded and saying so until then. */
 function ReferenceLink({ id }: { id: string }) {
   const { t } = useTranslation();
   const { typeName } = useMetaModel();
@@ -100,7 +100,7 @@ function ReferenceLink({ id }: { id: string }) {
   return (
     <>
       <Link to={`/objects/${encodeURIComponent(id)}`} data-testid="attribute-reference">
-        {data?.name ?? id}
+        {data?.name ?? t('app.loading')}
       </Link>
       {data !== undefined && <span className="muted"> ({typeName(data.type)})</span>}
     </>
