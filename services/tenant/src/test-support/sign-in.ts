@@ -85,7 +85,9 @@ export async function readSmsOutbox(outbox: string): Promise<{ file: string; to:
 
 /** Extracts the six-digit code from an SMS or e-mail text. */
 export function codeFrom(text: string): string {
-  const match = /\b(\d{6})\b/.exec(text);
+  // The last six digits standing alone: the tenant's name, which the text
+  // names first, may end in six digits of its own (test tenants get a random hex suffix).
+  const match = /\b(\d{6})\b(?![\s\S]*\b\d{6}\b)/.exec(text);
   if (!match?.[1]) throw new Error(`no code in: ${text}`);
   return match[1];
 }
