@@ -1,9 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { authenticator } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_DIR } from '../../services/platform/src/config.js';
+import { codeFrom, readSmsOutbox } from '../../services/tenant/src/test-support/sign-in.js';
 import { startTestPlatform, waitForMail, type TestPlatform } from '../support/platform.js';
 import { nextTotpCode, PASSWORD } from '../support/tenant-flow.js';
 import { launchChromium, saveScreenshot } from './browser.js';
@@ -16,8 +16,8 @@ const MOBILE = '+46 70 123 45 67';
 /**
  * The whole path a new customer walks, in Chromium through the gateway:
  * register, deploy, accept the invitation, enrol TOTP, save the recovery
- * codes, sign in with a TOTP code and import the Archisurance model; sign
- * in again with an SMS code sent to the mobile number given at registration.
+ * codes, sign in with a TOTP code and import the Archisurance model. Then
+ * sign in again with an SMS code sent to the registered mobile number.
  */
 describe('new customer in the browser', () => {
   let platform: TestPlatform;
@@ -26,24 +26,20 @@ describe('new customer in the browser', () => {
   let origin: (name: string) => string;
   let usedDeployLink: string;
 
-  /** The test platform writes each SMS to a file `<time>-<sequence>-sms.txt` in its outbox folder. */
+  /** Returns the outbox folder that the test platform writes each SMS to, as a file of its own. */
   const smsOutbox = (): string => {
     const { sms } = platform.config;
     if (sms.provider !== 'outbox') throw new Error('the test platform sends SMS to its outbox');
     return sms.outboxDir;
   };
-  const smsFiles = async (): Promise<string[]> =>
-    (await readdir(smsOutbox()).catch(() => [] as string[])).filter((file) => file.endsWith('-sms.txt'));
+  const smsFiles = async (): Promise<Set<string>> => new Set((await readSmsOutbox(smsOutbox())).map((sms) => sms.file));
 
   /** Waits for an SMS to MOBILE that is not among `before` and returns its six-digit code. */
   const waitForSmsCode = async (before: Set<string>): Promise<string> => {
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
-      for (const file of (await smsFiles()).filter((name) => !before.has(name))) {
-        const text = await readFile(path.join(smsOutbox(), file), 'utf8');
-        const code = text.startsWith(`To: ${MOBILE}\n`) ? /\b(\d{6})\b/.exec(text)?.[1] : undefined;
-        if (code !== undefined) return code;
-      }
+      const sms = (await readSmsOutbox(smsOutbox())).find((message) => !before.has(message.file) && message.to === MOBILE);
+      if (sms !== undefined) return codeFrom(sms.text);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     throw new Error(`no SMS to ${MOBILE} within 30 s`);
@@ -131,12 +127,12 @@ describe('new customer in the browser', () => {
     await saveScreenshot(page, 'audit-log');
   });
 
-  it('signs in with an SMS code sent to the mobile number given at registration', async () => {
+  it('signs in by SMS to the registered number', async () => {
     const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'en-GB' });
     const smsPage = await context.newPage();
     await enterPassword(smsPage, origin('demo'), CONTACT);
     await chooseFactor(smsPage, 'sms');
-    const before = new Set(await smsFiles());
+    const before = await smsFiles();
     await smsPage.getByTestId('sign-in-send-code').click();
     await smsPage.getByTestId('sign-in-code-sent').filter({ hasText: /\S/ }).waitFor();
     await smsPage.getByTestId('sign-in-code').fill(await waitForSmsCode(before));

@@ -7,6 +7,7 @@ import { ErrorMessage } from '../../components/error-message';
 import { useFormat } from '../../hooks/use-format';
 import { usePagedList, type Page } from '../../hooks/use-paged-list';
 import { currentLanguage } from '../../i18n';
+import { actorName } from './actor-name';
 import { auditActionName } from './audit-action-names';
 
 /** Number of audit entries fetched per "load more". */
@@ -29,19 +30,11 @@ async function loadAuditPage(cursor: string | null, signal: AbortSignal): Promis
   return { items: entries, next: entries.length === PAGE_SIZE && oldest !== undefined ? String(oldest.id) : null };
 }
 
-/** Returns the actor's e-mail address or id, or null for a change without a signed-in user. */
-function actorName(actor: AuditEntry['actor']): string | null {
-  if (actor === null || typeof actor === 'string') {
-    return actor;
-  }
-  return actor.email ?? actor.id;
-}
-
 /**
- * /audit: the audit log as a table, newest entry first. Each action is named
- * in the user's language, with its code beside it for whoever searches the
- * logs; an action this client has no name for shows its code only. The
- * summary is the text the tenant recorded with the change.
+ * Renders /audit: the audit log as a table, newest entry first. Each action
+ * is named in the user's language, with its code beside it for searching
+ * the logs. An action this client has no name for shows its code only, and
+ * the summary is the text the tenant recorded with the change.
  */
 export function AuditPage() {
   const { t } = useTranslation();

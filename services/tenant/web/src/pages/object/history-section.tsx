@@ -13,6 +13,7 @@ import { useMetaModel, type MetaModelNames } from '../../hooks/use-meta-model';
 import { usePagedList, type Page } from '../../hooks/use-paged-list';
 import { currentLanguage } from '../../i18n';
 import type { LiveEvent } from '../../live/live-connection';
+import { actorName } from '../audit/actor-name';
 
 /** Number of audit entries fetched per "show more". */
 const PAGE_SIZE = 20;
@@ -59,13 +60,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function shorten(text: string): string {
   return text.length > MAX_SHOWN_VALUE_LENGTH ? `${text.slice(0, MAX_SHOWN_VALUE_LENGTH)}…` : text;
-}
-
-function actorName(actor: AuditEntry['actor']): string | null {
-  if (actor === null || typeof actor === 'string') {
-    return actor;
-  }
-  return actor.email ?? actor.id;
 }
 
 /** Loads one page of the object's history, newest first. The next page starts below the id in `next`. */
