@@ -178,7 +178,7 @@ describe('first administrator with the mobile number from registration', () => {
 
   afterAll(async () => tenant.close());
 
-  it('invites again on the next start when the e-mail was not sent, keeping the pending user', async () => {
+  it('unsent invitation is sent on restart', async () => {
     // What a failed send leaves: the pending user with the mobile number and an invitation without sent_at.
     await tenant.admin.query('UPDATE esm.invitations SET sent_at = NULL');
     await prepareTenantDatabase(tenant.secret, createLogger('test', { level: 'silent' }));
@@ -188,7 +188,7 @@ describe('first administrator with the mobile number from registration', () => {
     expect(users.rows).toEqual([{ email: `admin@${tenant.name}.example`, mobile: MOBILE, access_level: 'admin', status: 'pending' }]);
   });
 
-  it('signs in with an SMS code to that number after accepting the invitation', async () => {
+  it('registered number receives SMS code', async () => {
     const mail = (await readOutbox(tenant.outbox)).at(-1);
     const token = invitationTokenFrom(mail!.text);
     const password = await tenant.app.inject({ method: 'POST', url: `/api/invitations/${token}/password`, payload: { password: PASSWORD } });
@@ -212,7 +212,7 @@ describe('first administrator with the mobile number from registration', () => {
     expect(step2.json().user).toMatchObject({ email: `admin@${tenant.name}.example`, accessLevel: 'admin' });
   });
 
-  it('invites without a mobile number the tenant cannot store', async () => {
+  it('invalid registered number is left out', async () => {
     const other = await createTestTenant('invite-bad-mobile', { firstAdministratorMobile: '12' });
     try {
       expect(await readOutbox(other.outbox)).toHaveLength(1);

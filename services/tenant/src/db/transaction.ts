@@ -11,7 +11,7 @@ export interface DatabaseAccess {
 /** A transaction's client, the only handle domain functions get. */
 export type Transaction = pg.PoolClient;
 
-/** How withTransaction runs its work. */
+/** Options of withTransaction: the role and whether the work is kept. */
 export interface TransactionOptions {
   /** Switch to the read-only role first, so PostgreSQL itself rejects a write even when a route forgot its access check. */
   readOnly: boolean;

@@ -67,9 +67,9 @@ export async function createTestTenant(prefix: string, options: { firstAdministr
   await prepareTenantDatabase(secret, logger);
   const app = await buildTenantApp(secret, { logger });
   const admin = new pg.Pool({ ...inject('postgres'), database: logins.owner.database, max: 2 });
-  // pool.end() can resolve before the server has closed an idle connection, and
-  // dropping the database then terminates it (57P01), which an idle client
-  // reports as a pool error; without a listener that error would fail the run.
+  // pool.end() can resolve before the server has closed an idle connection.
+  // Dropping the database then terminates it (57P01), and the idle client reports
+  // that as a pool error, which would fail the run without a listener.
   admin.on('error', () => undefined);
   return {
     name,

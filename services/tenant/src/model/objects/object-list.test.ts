@@ -190,7 +190,7 @@ describe('object lists', () => {
 
   describe('role exclusion', () => {
     beforeAll(async () => {
-      // Every name holds the word zqrole, so a search finds exactly these rows.
+      // Every name contains the word zqrole, so a search finds exactly these rows.
       const admin = (await createUserWithToken(tenant, 'admin')).token;
       await createRequirementSetThroughApi(tenant, admin, 'Set zqrole', [
         { identifier: 'R1', title: 'Alfa zqrole' },

@@ -7,7 +7,7 @@ const SP800_53_JSON = path.resolve(REPO_ROOT, '../shared/fixtures/oscal/NIST_SP-
 const TABLES = ['objects', 'requirement_sets', 'requirements', 'audit_entries'];
 const VERSIONED_UUID = 'c0000000-0000-4000-8000-000000000001';
 
-/** A small catalog of controls `{ id, title }` with a fixed uuid and title. */
+/** Builds a small catalog of controls `{ id, title }` with a fixed uuid and title. */
 function versionedCatalog(lastModified: string, controls: { id: string; title: string }[]): string {
   return JSON.stringify({ catalog: { uuid: VERSIONED_UUID, metadata: { title: 'Versioned', version: lastModified.slice(0, 4), 'last-modified': lastModified }, controls } });
 }
@@ -77,11 +77,11 @@ describe('POST /api/requirement-sets/imports/oscal?dryRun=true', () => {
     const older = versionedCatalog('2024-01-01T00:00:00Z', [{ id: 'v-1', title: 'Old' }]);
     const before = await rowCounts();
 
-    const refused = await upload(older, '?dryRun=true');
+    const rejected = await upload(older, '?dryRun=true');
     const allowed = await upload(older, '?dryRun=true&allowOlder=true');
 
-    expect(refused.statusCode).toBe(409);
-    expect(refused.json().error.code).toBe('OSCAL_CATALOG_OLDER');
+    expect(rejected.statusCode).toBe(409);
+    expect(rejected.json().error.code).toBe('OSCAL_CATALOG_OLDER');
     expect(allowed.statusCode).toBe(200);
     expect(allowed.json()).toMatchObject({ older: true, changed: 1, withdrawn: 1 });
     expect(await rowCounts()).toEqual(before);

@@ -77,7 +77,7 @@ export function useImportPreview<P>(): ImportPreviewState<P> {
 }
 
 /**
- * The result of a preview: a focused heading, the counts given as
+ * Renders the result of a preview: a focused heading, the counts given as
  * children, and the button that starts the import. Focus moves to the
  * heading when the preview arrives, so keyboard and screen-reader users
  * land on it.
@@ -106,7 +106,7 @@ export function PreviewResult({ testId, children, onImport, importDisabled }: { 
   );
 }
 
-/** A table of counts with one row per kind of thing and one column per action. */
+/** Renders a table of counts with one row per kind of thing and one column per action. */
 export function CountsTable({
   caption,
   rowHeader,

@@ -85,7 +85,7 @@ export function ArchimatePreviewBody({ preview, testId }: { preview: ArchimatePr
   );
 }
 
-/** The counts of a model or template import, then the objects and relations it would create by type. */
+/** Renders the counts of a model or template import, then the objects and relations it would create by type. */
 export function ModelPreviewBody({ preview, testId }: { preview: ModelPreview; testId: string }) {
   const { t } = useTranslation();
   return (
@@ -105,7 +105,7 @@ export function ModelPreviewBody({ preview, testId }: { preview: ModelPreview; t
   );
 }
 
-/** The catalog, the set it would create or update, a warning when it is older, and the requirement counts. */
+/** Renders the catalog, the set it would create or update, a warning when it is older, and the requirement counts. */
 export function OscalPreviewBody({ preview, testId }: { preview: OscalPreview; testId: string }) {
   const { t } = useTranslation();
   const format = useFormat();

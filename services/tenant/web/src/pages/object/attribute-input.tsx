@@ -17,11 +17,11 @@ interface AttributeInputProps {
 }
 
 /**
- * Renders the control for one attribute by its kind: a text field, a text
- * area, a number field that takes the user's decimal separator, a date
- * field, a list of choices, a yes/no list, or an object picker for a
- * reference. Required attributes are marked, and the API's field error is
- * shown under the control.
+ * Renders the control for one attribute by its kind. The kinds are a text
+ * field, a text area, a number field that takes the user's decimal
+ * separator, a date field, a list of choices, a yes/no list, or an object
+ * picker for a reference. Required attributes are marked, and the API's
+ * field error is shown under the control.
  */
 export function AttributeInput({ id, objectType, definition, text, onChange, problem }: AttributeInputProps) {
   const { t } = useTranslation();

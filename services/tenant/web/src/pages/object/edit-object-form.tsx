@@ -46,7 +46,7 @@ export function EditObjectForm({ object, onChanged }: EditObjectFormProps) {
       setValues(formValuesOf(object, definitions, locale));
       setVersion(object.version);
     }
-    // `definitions` is a new array on each render, so its JSON text stands in for it and keeps the effect from running on every render.
+    // `definitions` is a new array on each render, so the effect depends on its JSON text instead, which keeps it from running on every render.
   }, [object, edited, conflict, version, definitionsKey, locale]);
 
   const change = (field: string, value: string) => {

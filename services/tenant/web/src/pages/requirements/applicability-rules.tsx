@@ -157,7 +157,7 @@ interface ApplicabilityRulesProps {
   onChanged: () => void;
 }
 
-/** The applicability rules on a set or requirement, written as sentences, with controls to add and remove them when `editable`. */
+/** Renders the applicability rules on a set or requirement as sentences, with controls to add and remove them when `editable`. */
 export function ApplicabilityRules({ subject, heading, intro, emptyText, headingLevel = 2, editable, onChanged }: ApplicabilityRulesProps) {
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
   const { t } = useTranslation();

@@ -15,7 +15,7 @@ interface RequirementControlsProps {
 
 type Panel = 'edit' | 'rules' | null;
 
-/** An administrator's buttons under one group or requirement: edit it, and show or change its own applicability rules. */
+/** Renders an administrator's buttons under one group or requirement: edit it, and show or change its own applicability rules. */
 export function RequirementControls({ node, editable, onChanged }: RequirementControlsProps) {
   const { t } = useTranslation();
   const [panel, setPanel] = useState<Panel>(null);

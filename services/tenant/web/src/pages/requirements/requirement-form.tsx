@@ -43,7 +43,7 @@ function flattenTree(nodes: RequirementNode[], depth = 0): { node: RequirementNo
   return nodes.flatMap((node) => [{ node, depth }, ...flattenTree(node.children, depth + 1)]);
 }
 
-/** The identifier, title, label, statement and description fields, with the server's length limits. */
+/** Renders the identifier, title, label, statement and description fields, with the server's length limits. */
 function TextFields({ id, values, onChange }: { id: string; values: TextValues; onChange: (values: TextValues) => void }) {
   const { t } = useTranslation();
   const set = (field: keyof TextValues) => (value: string) => onChange({ ...values, [field]: value });
@@ -223,6 +223,7 @@ export function RequirementEditor({ requirementId, onSaved, onCancel }: { requir
       </div>
     );
   }
-  // The key restarts the form with the loaded values only when another requirement is edited; after a conflict the form keeps the input and takes the new version.
+  // The key restarts the form with the loaded values only when another requirement is edited.
+  // After a conflict the form keeps the input and takes the new version.
   return <RequirementEditForm key={requirement.data.id} requirement={requirement.data} onSaved={onSaved} onConflict={requirement.reload} onCancel={onCancel} />;
 }

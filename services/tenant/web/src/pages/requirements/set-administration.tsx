@@ -15,7 +15,7 @@ interface SetAdministrationProps {
 }
 
 /**
- * An administrator's controls for a whole set: editing the name and
+ * Renders an administrator's controls for a whole set: editing the name and
  * description of a set maintained by hand, and deleting any set after its
  * delete preview. An imported set shows a note that its catalog maintains it.
  */

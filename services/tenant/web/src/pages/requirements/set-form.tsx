@@ -15,7 +15,7 @@ interface SetFieldsProps {
   onDescription: (value: string) => void;
 }
 
-/** The name and description fields, with the server's length limits. */
+/** Renders the name and description fields, with the server's length limits. */
 function SetFields({ id, name, description, onName, onDescription }: SetFieldsProps) {
   const { t } = useTranslation();
   return (
